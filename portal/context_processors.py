@@ -1,0 +1,17 @@
+"""Values every page needs: the organisation, its contacts and the user's navigation."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from portal import roles
+
+
+def portal(request: HttpRequest) -> dict:
+    user = request.user if hasattr(request, "user") else None
+    return {
+        "organisation": settings.PORTAL_ORGANISATION,
+        "contacts": settings.PORTAL_CONTACTS,
+        "show_dashboard_link": bool(user and roles.can_see_dashboard(user)),
+    }

@@ -1,0 +1,76 @@
+"""The one place that answers "what may this user do".
+
+Views and templates ask these functions; nothing else looks at group names. Group membership is
+read once per user object and cached on it, so a page asking several questions costs one query.
+"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+
+MANAGERS = "Ledere"
+IT = "IT"
+GDPR_UNIT = "GDPR-enheden"
+ALL_GROUPS = (MANAGERS, IT, GDPR_UNIT)
+
+AnyUser = AbstractBaseUser | AnonymousUser
+
+
+def _groups(user: AnyUser) -> frozenset[str]:
+    if not user.is_authenticated:
+        return frozenset()
+    cached = getattr(user, "_portal_groups", None)
+    if cached is None:
+        cached = frozenset(user.groups.values_list("name", flat=True))
+        user._portal_groups = cached
+    return cached
+
+
+def is_manager(user: AnyUser) -> bool:
+    return MANAGERS in _groups(user)
+
+
+def is_it(user: AnyUser) -> bool:
+    return IT in _groups(user)
+
+
+def is_gdpr_unit(user: AnyUser) -> bool:
+    return GDPR_UNIT in _groups(user) or bool(getattr(user, "is_superuser", False))
+
+
+def can_report(user: AnyUser) -> bool:
+    """Every authenticated person is an employee and may report a breach."""
+    return user.is_authenticated and user.is_active
+
+
+def can_see_all_incidents(user: AnyUser) -> bool:
+    return is_it(user) or is_gdpr_unit(user)
+
+
+def can_handle_incidents(user: AnyUser) -> bool:
+    """Assess, decide, notify Datatilsynet, close: the GDPR unit's work."""
+    return is_gdpr_unit(user)
+
+
+def can_record_containment(user: AnyUser) -> bool:
+    return is_it(user) or is_gdpr_unit(user)
+
+
+def can_see_dashboard(user: AnyUser) -> bool:
+    return is_it(user) or is_gdpr_unit(user)
+
+
+def managed_user_ids(user: AnyUser) -> list[int]:
+    """The people this user manages, per their profiles (empty for non-managers)."""
+    if not is_manager(user):
+        return []
+    return list(User.objects.filter(profile__manager=user).values_list("pk", flat=True))
+
+
+def role_names(user: AnyUser) -> list[str]:
+    """Human-readable roles for display ("Medarbejder" always applies)."""
+    names = ["Medarbejder"]
+    names += [g for g in ALL_GROUPS if g in _groups(user)]
+    if getattr(user, "is_superuser", False):
+        names.append("Administrator")
+    return names

@@ -1,0 +1,25 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from portal.forms import LoginForm
+
+admin.site.site_header = "Sikkerhedsportalen – administration"
+admin.site.site_title = "Sikkerhedsportalen"
+
+urlpatterns = [
+    path(
+        "log-ind/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    # One login page for everyone, the admin included.
+    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/", admin.site.urls),
+    path("sikkerhedsbrud/", include("incidents.urls")),
+    path("", include("guidance.urls")),
+]

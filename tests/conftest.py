@@ -1,0 +1,97 @@
+"""Shared fixtures: the personas, and a real Chromium for end-to-end tests."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+
+import pytest
+from django.contrib.auth.models import User
+
+from portal import roles
+from tests.personas import PASSWORD, make_person
+
+CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture
+def manager(db) -> User:
+    return make_person("mona", "Mona", "Mortensen", "Borgerservice", groups=(roles.MANAGERS,))
+
+
+@pytest.fixture
+def other_manager(db) -> User:
+    return make_person("ole", "Ole", "Olsen", "Teknik og Miljø", groups=(roles.MANAGERS,))
+
+
+@pytest.fixture
+def reporter(db, manager) -> User:
+    return make_person("rikke", "Rikke", "Rasmussen", "Borgerservice", manager=manager)
+
+
+@pytest.fixture
+def colleague(db, other_manager) -> User:
+    return make_person("carl", "Carl", "Christensen", "Teknik og Miljø", manager=other_manager)
+
+
+@pytest.fixture
+def it_user(db) -> User:
+    return make_person("ib", "Ib", "Iversen", "IT", groups=(roles.IT,))
+
+
+@pytest.fixture
+def gdpr_user(db) -> User:
+    return make_person("gry", "Gry", "Gregersen", "GDPR-enheden", groups=(roles.GDPR_UNIT,))
+
+
+@pytest.fixture
+def superuser(db) -> User:
+    return make_person("sune", "Sune", "Svendsen", "IT", superuser=True)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator:
+    if not shutil.which(CHROMIUM) and not os.path.exists(CHROMIUM):
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: run `make browser` (scripts/install-browser.sh)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+@pytest.fixture
+def page(browser) -> Iterator:
+    context = browser.new_context(locale="da-DK", timezone_id="Europe/Copenhagen")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def log_in(page, live_server):
+    """Log a persona in through the real login form; returns the page."""
+
+    def _log_in(user: User, next_path: str = "/"):
+        page.goto(f"{live_server.url}/log-ind/?next={next_path}")
+        page.get_by_label("Brugernavn").fill(user.username)
+        page.get_by_label("Adgangskode").fill(PASSWORD)
+        page.get_by_role("button", name="Log ind").click()
+        page.wait_for_load_state()
+        return page
+
+    return _log_in
