@@ -21,6 +21,7 @@ shutdown() {
   if [ -z "${DATABASE_URL:-}" ]; then
     python3 scripts/devdb.py stop
   fi
+  exit 0
 }
 trap shutdown INT TERM EXIT
 
