@@ -23,3 +23,5 @@ urlpatterns = [
     path("sikkerhedsbrud/", include("incidents.urls")),
     path("", include("guidance.urls")),
 ]
+
+handler500 = "portal.views.server_error"
