@@ -158,3 +158,14 @@ def test_an_unknown_first_aid_guide_gives_a_friendly_404(employee_client) -> Non
     response = employee_client.get(url)
     assert response.status_code == 404
     assert "Siden findes ikke" in response.text
+
+
+def test_the_folders_contacts_match_the_footers_settings(settings) -> None:
+    from guidance.models import Contact
+
+    contacts = {c.name: c for c in Contact.objects.all()}
+    defaults = settings.PORTAL_CONTACTS
+    assert contacts["GDPR-enheden"].email == defaults["gdpr_email"]
+    assert contacts["IT"].email == defaults["it_email"]
+    assert contacts["IT"].phone == defaults["it_phone"]
+    assert contacts["Spørgsmål"].email == defaults["questions_email"]

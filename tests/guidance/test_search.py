@@ -131,3 +131,25 @@ def test_the_results_page_without_q_asks_for_a_word(employee_client) -> None:
 def test_searching_runs_on_the_indexes_not_per_rule(django_assert_max_num_queries) -> None:
     with django_assert_max_num_queries(4):
         search_rules("adgangskode")
+
+
+def test_the_search_conditions_can_use_the_gin_indexes() -> None:
+    from django.db import connection
+
+    from guidance.models import Rule
+
+    queries = {
+        "rule_text_fts": "to_tsvector('danish'::regconfig, COALESCE(text, '')) "
+        "@@ websearch_to_tsquery('danish'::regconfig, 'adgangskode')",
+        "rule_text_trgm": "text %> 'adgangskde'",
+    }
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        try:
+            for index, condition in queries.items():
+                sql = f"EXPLAIN SELECT id FROM {Rule._meta.db_table} WHERE {condition}"  # noqa: S608
+                cursor.execute(sql)
+                plan = "\n".join(row[0] for row in cursor.fetchall())
+                assert index in plan, plan
+        finally:
+            cursor.execute("SET enable_seqscan = on")
