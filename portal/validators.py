@@ -28,23 +28,44 @@ def _initials(user) -> str:
     return "".join(w[0] for w in words if w)
 
 
+def _clause_messages() -> dict[str, str]:
+    return {
+        "length": _("Adgangskoden skal være mindst %(n)d tegn lang.") % {"n": MIN_LENGTH},
+        "digit": _("Adgangskoden skal indeholde mindst ét tal."),
+        "upper": _("Adgangskoden skal indeholde mindst ét stort bogstav (A-Z)."),
+        "lower": _("Adgangskoden skal indeholde mindst ét lille bogstav (a-z)."),
+        "danish_letters": _("Adgangskoden må ikke indeholde æ, ø eller å."),
+        "own_name": _(
+            "Adgangskoden må ikke indeholde dit navn, dine initialer eller dit brugernavn."
+        ),
+    }
+
+
+def folder_password_clauses() -> list[tuple[str, str]]:
+    """The rule's clauses in order, as (code, Danish sentence), for the in-browser checker.
+
+    guidance's static/js/password-checker.js implements each code; the sentence is the
+    message folder_password_problems gives when the clause is broken.
+    """
+    return list(_clause_messages().items())
+
+
 def folder_password_problems(password: str, user=None) -> list[str]:
     """Every clause of the folder's rule that `password` breaks, as Danish sentences."""
+    messages = _clause_messages()
     problems = []
     if len(password) < MIN_LENGTH:
-        problems.append(_("Adgangskoden skal være mindst %(n)d tegn lang.") % {"n": MIN_LENGTH})
+        problems.append(messages["length"])
     if not re.search(r"[0-9]", password):
-        problems.append(_("Adgangskoden skal indeholde mindst ét tal."))
+        problems.append(messages["digit"])
     if not re.search(r"[A-Z]", password):
-        problems.append(_("Adgangskoden skal indeholde mindst ét stort bogstav (A-Z)."))
+        problems.append(messages["upper"])
     if not re.search(r"[a-z]", password):
-        problems.append(_("Adgangskoden skal indeholde mindst ét lille bogstav (a-z)."))
+        problems.append(messages["lower"])
     if _DANISH_LETTERS.search(password):
-        problems.append(_("Adgangskoden må ikke indeholde æ, ø eller å."))
+        problems.append(messages["danish_letters"])
     if user is not None and _contains_own_name(password, user):
-        problems.append(
-            _("Adgangskoden må ikke indeholde dit navn, dine initialer eller dit brugernavn.")
-        )
+        problems.append(messages["own_name"])
     return problems
 
 

@@ -1,0 +1,7 @@
+// The print view's "Udskriv" button opens the browser's print dialog.
+(function () {
+  "use strict";
+  document.querySelectorAll("[data-print]").forEach(function (button) {
+    button.addEventListener("click", function () { window.print(); });
+  });
+})();
