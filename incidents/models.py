@@ -330,6 +330,12 @@ class Incident(models.Model):
     def __str__(self) -> str:
         return self.reference
 
+    def data_kind_labels(self) -> list[str]:
+        return [str(DataKind(k).label) for k in self.data_kinds if k in DataKind.values]
+
+    def breach_type_labels(self) -> list[str]:
+        return [str(BreachType(k).label) for k in self.breach_types if k in BreachType.values]
+
     # --- The clock ---------------------------------------------------------------------------
 
     @staticmethod
