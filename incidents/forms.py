@@ -5,7 +5,7 @@ from __future__ import annotations
 import uuid
 from datetime import timedelta
 
-from crispy_forms.layout import HTML, Field, Fieldset, Layout
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
@@ -144,7 +144,7 @@ class ReportForm(PortalForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.helper.layout = Layout(
-            Fieldset(_("Hvad er der sket?"), "category"),
+            Div("category", css_class="category-choice"),
             HTML('{% include "incidents/_first_steps.html" %}'),
             Fieldset(
                 _("Hvornår?"),
