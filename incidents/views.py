@@ -2,25 +2,493 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from incidents import forms, services
+from incidents.access import get_incident_for_user, may
+from incidents.files import sniff_content_type
+from incidents.models import Category, Incident, Status, TimelineEntry
 from portal.roles import can_see_dashboard
 from portal.views import forbidden_unless
 
+# --- Reporting -------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def report(request: HttpRequest) -> HttpResponse:
+    if request.method == "POST":
+        form = forms.ReportForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            incident = services.incident_submit(
+                reporter=request.user,
+                category=data["category"],
+                description=data["description"],
+                discovered_at=data["discovered_at"],
+                occurred_at=data["occurred_at"],
+                personal_data=data["personal_data"],
+                data_kinds=data["data_kinds"],
+                affected_estimate=data["affected_estimate"],
+                stopped=data["stopped"],
+                stop_description=data["stop_description"],
+                manager_informed=data["manager_informed"],
+                it_informed=data["it_informed"],
+                files=data["attachments"],
+                submission_token=data["submission_token"],
+            )
+            return redirect("incidents:receipt", reference=incident.reference)
+    else:
+        category = request.GET.get("kategori")
+        form = forms.ReportForm(
+            initial={
+                "category": category if category in Category.values else None,
+                "discovered_at": timezone.now(),
+                "submission_token": forms.ReportForm.new_token(),
+            }
+        )
+    return render(
+        request,
+        "incidents/report.html",
+        {"form": form, "categories": Category},
+    )
+
 
 @require_GET
-def report(request: HttpRequest) -> HttpResponse:
-    return render(request, "incidents/coming_soon.html", {"title": "Anmeld sikkerhedsbrud"})
+def receipt(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference)
+    return render(request, "incidents/receipt.html", {"incident": incident})
 
 
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    return render(request, "incidents/coming_soon.html", {"title": "Mine anmeldelser"})
+    incidents = Incident.objects.filter(reporter=request.user)
+    return render(request, "incidents/mine.html", {"incidents": incidents})
+
+
+@require_GET
+def incident_list(request: HttpRequest) -> HttpResponse:
+    incidents = Incident.objects.visible_to(request.user).select_related("reporter", "department")
+    status = request.GET.get("status", "open")
+    if status == "open":
+        incidents = incidents.open()
+    elif status in Status.values:
+        incidents = incidents.filter(status=status)
+    category = request.GET.get("kategori", "")
+    if category in Category.values:
+        incidents = incidents.filter(category=category)
+    return render(
+        request,
+        "incidents/list.html",
+        {
+            "incidents": incidents,
+            "status": status,
+            "category": category,
+            "statuses": Status.choices,
+            "categories": Category.choices,
+            "now": timezone.now(),
+        },
+    )
 
 
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     forbidden_unless(can_see_dashboard(request.user))
-    return render(request, "incidents/coming_soon.html", {"title": "Frister"})
+    return render(request, "incidents/coming_soon.html", {"title": _("Frister")})
+
+
+# --- The incident page and its panels ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Panel:
+    action: str
+    title: str
+    form_class: type
+    url_name: str
+    initial: Callable[[Incident], dict]
+    when_open: bool = True  # shown only while the incident is open (reopen: only when closed)
+    submit: str = gettext_lazy("Gem")
+    multipart: bool = False
+
+
+PANELS = [
+    Panel(
+        "escalate",
+        gettext_lazy("Overtag sagen (GDPR-enheden)"),
+        forms.EscalateForm,
+        "escalate",
+        lambda i: {},
+        submit=gettext_lazy("Overtag sagen"),
+    ),
+    Panel(
+        "containment",
+        gettext_lazy("Inddæmning: stop bruddet"),
+        forms.ContainmentForm,
+        "containment",
+        lambda i: {
+            "contained_at": i.contained_at or timezone.now(),
+            "description": i.containment_description,
+        },
+    ),
+    Panel(
+        "people_notified",
+        gettext_lazy("Leder og IT underrettet"),
+        forms.PeopleNotifiedForm,
+        "people_notified",
+        lambda i: {
+            "manager_notified_at": i.manager_notified_at,
+            "it_notified_at": i.it_notified_at,
+        },
+    ),
+    Panel(
+        "awareness",
+        gettext_lazy("Opmærksomhedstidspunkt og frist"),
+        forms.AwarenessForm,
+        "awareness",
+        lambda i: {"aware_at": i.aware_at},
+    ),
+    Panel(
+        "assess",
+        gettext_lazy("Vurdering (art. 33, stk. 5)"),
+        forms.AssessmentForm,
+        "assess",
+        lambda i: {
+            "breach_types": i.breach_types,
+            "data_kinds": i.data_kinds,
+            "subjects_estimate": i.subjects_estimate,
+            "records_estimate": i.records_estimate,
+            "likely_consequences": i.likely_consequences,
+            "measures_before": i.measures_before,
+            "measures_taken": i.measures_taken,
+            "measures_proposed": i.measures_proposed,
+            "risk_level": i.risk_level or None,
+            "risk_reasoning": i.risk_reasoning,
+        },
+    ),
+    Panel(
+        "decide",
+        gettext_lazy("Beslutning om anmeldelse til Datatilsynet"),
+        forms.DecisionForm,
+        "decide",
+        lambda i: {
+            "notify_decision": i.notify_decision or None,
+            "decision_reasoning": i.decision_reasoning,
+        },
+    ),
+    Panel(
+        "datatilsynet",
+        gettext_lazy("Anmeldelse til Datatilsynet"),
+        forms.DtNotificationForm,
+        "datatilsynet",
+        lambda i: {"notified_at": timezone.now()},
+        submit=gettext_lazy("Registrer anmeldelse"),
+        multipart=True,
+    ),
+    Panel(
+        "subjects",
+        gettext_lazy("De registrerede (art. 34)"),
+        forms.SubjectsForm,
+        "subjects",
+        lambda i: {
+            "informed_at": i.subjects_informed_at,
+            "informed_how": i.subjects_informed_how,
+            "exemption": i.subjects_exemption,
+            "exemption_reason": i.subjects_exemption_reason,
+        },
+    ),
+    Panel(
+        "other",
+        gettext_lazy("Databehandler, politi og journalisering"),
+        forms.OtherForm,
+        "other",
+        lambda i: {
+            "processor_involved": i.processor_involved,
+            "processor_discovered_at": i.processor_discovered_at,
+            "processor_told_us_at": i.processor_told_us_at,
+            "police_reported": i.police_reported,
+            "police_reference": i.police_reference,
+            "sbsys_case_number": i.sbsys_case_number,
+        },
+    ),
+    Panel(
+        "note",
+        gettext_lazy("Intern note"),
+        forms.NoteForm,
+        "note",
+        lambda i: {},
+        when_open=None,
+        submit=gettext_lazy("Gem note"),
+    ),
+    Panel(
+        "message",
+        gettext_lazy("Besked til anmelderen"),
+        forms.MessageForm,
+        "message",
+        lambda i: {},
+        when_open=None,
+        submit=gettext_lazy("Send besked"),
+    ),
+    Panel(
+        "add_information",
+        gettext_lazy("Tilføj oplysninger"),
+        forms.InformationForm,
+        "add_information",
+        lambda i: {},
+        when_open=None,
+        submit=gettext_lazy("Tilføj"),
+        multipart=True,
+    ),
+    Panel(
+        "close",
+        gettext_lazy("Luk sagen"),
+        forms.CloseForm,
+        "close",
+        lambda i: {},
+        submit=gettext_lazy("Luk sagen"),
+    ),
+    Panel(
+        "reopen",
+        gettext_lazy("Genåbn sagen"),
+        forms.ReopenForm,
+        "reopen",
+        lambda i: {},
+        when_open=False,
+        submit=gettext_lazy("Genåbn"),
+    ),
+]
+PANELS_BY_ACTION = {panel.action: panel for panel in PANELS}
+
+
+def _visible_panels(user, incident: Incident) -> list[Panel]:
+    return [
+        panel
+        for panel in PANELS
+        if may(user, incident, panel.action)
+        and (panel.when_open is None or panel.when_open == incident.is_open)
+        and not (panel.action == "datatilsynet" and incident.notify_decision != "notify")
+    ]
+
+
+def _unbound_form(panel: Panel, incident: Incident):
+    initial = panel.initial(incident)
+    if issubclass(panel.form_class, forms.VersionedForm):
+        initial["version"] = incident.version
+    return panel.form_class(initial=initial, prefix=panel.action)
+
+
+def _render_detail(
+    request: HttpRequest, incident: Incident, *, bound=None, status: int = 200
+) -> HttpResponse:
+    incident = (
+        Incident.objects.select_related(
+            "reporter", "department", "manager", "owner", "contained_by", "assessed_by"
+        )
+        .prefetch_related(
+            "dt_notifications",
+            "attachments",
+            Prefetch("timeline", queryset=TimelineEntry.objects.select_related("actor")),
+        )
+        .get(pk=incident.pk)
+    )
+    internal = may(request.user, incident, "internal")
+    timeline = [
+        entry
+        for entry in incident.timeline.all()
+        if internal or entry.visibility == TimelineEntry.Visibility.REPORTER
+    ]
+    panels = []
+    for panel in _visible_panels(request.user, incident):
+        form = bound if bound is not None and bound.prefix == panel.action else None
+        panels.append((panel, form or _unbound_form(panel, incident)))
+    now = timezone.now()
+    return render(
+        request,
+        "incidents/detail.html",
+        {
+            "incident": incident,
+            "timeline": list(reversed(timeline)),
+            "internal": internal,
+            "panels": panels,
+            "now": now,
+            "time_left": incident.time_left(now),
+            "missing": incident.missing_items(now),
+            "blockers": incident.close_blockers() if internal else [],
+            "is_reporter": incident.reporter_id == request.user.pk,
+        },
+        status=status,
+    )
+
+
+@require_GET
+def detail(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference)
+    services.incident_log_view(incident=incident, viewer=request.user)
+    return _render_detail(request, incident)
+
+
+def _act(request: HttpRequest, reference: str, action: str, perform: Callable) -> HttpResponse:
+    """Shared by the panel views: bind, call the service, redirect or re-render with errors."""
+    incident = get_incident_for_user(request.user, reference, for_change=action)
+    panel = PANELS_BY_ACTION[action]
+    form = panel.form_class(request.POST, request.FILES, prefix=action)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        expected_version = data.pop("version", None)
+        try:
+            perform(
+                incident=incident, actor=request.user, expected_version=expected_version, **data
+            )
+        except services.StaleIncident as stale:
+            # Keep what they typed, but against the version they have now been shown.
+            fresh = request.POST.copy()
+            fresh[f"{action}-version"] = str(stale.current.version)
+            form = panel.form_class(fresh, request.FILES, prefix=action)
+            form.is_valid()
+            form.add_error(
+                None,
+                _(
+                    "En anden har ændret sagen, mens du arbejdede. Din ændring er ikke gemt. "
+                    "Se sagens aktuelle tilstand nedenfor, og gem igen, hvis den stadig skal med."
+                ),
+            )
+            messages.error(request, _("Sagen er ændret af en anden. Din ændring er ikke gemt."))
+            return _render_detail(request, stale.current, bound=form, status=409)
+        except ValidationError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Gemt."))
+            return redirect(reverse("incidents:detail", args=[incident.reference]))
+    return _render_detail(request, incident, bound=form, status=400)
+
+
+def _add_errors(form, error: ValidationError) -> None:
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for field, errors in error.error_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _without_version(service: Callable) -> Callable:
+    def call(*, expected_version=None, **kwargs):
+        return service(**kwargs)
+
+    return call
+
+
+@require_POST
+def escalate(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "escalate", services.incident_escalate)
+
+
+@require_POST
+def containment(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "containment", services.incident_record_containment)
+
+
+@require_POST
+def people_notified(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "people_notified", services.incident_record_people_notified)
+
+
+@require_POST
+def awareness(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "awareness", services.incident_change_awareness)
+
+
+@require_POST
+def assess(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "assess", services.incident_assess)
+
+
+@require_POST
+def decide(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "decide", services.incident_decide)
+
+
+@require_POST
+def datatilsynet(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "datatilsynet", services.incident_record_dt_notification)
+
+
+@require_POST
+def subjects(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "subjects", services.incident_record_subjects)
+
+
+@require_POST
+def other(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "other", services.incident_record_other)
+
+
+@require_POST
+def close(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "close", services.incident_close)
+
+
+@require_POST
+def reopen(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "reopen", services.incident_reopen)
+
+
+@require_POST
+def note(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "note", _without_version(services.incident_add_note))
+
+
+@require_POST
+def message(request: HttpRequest, reference: str) -> HttpResponse:
+    return _act(request, reference, "message", _without_version(services.incident_send_message))
+
+
+@require_POST
+def add_information(request: HttpRequest, reference: str) -> HttpResponse:
+    def perform(*, attachments, **kwargs):
+        return services.incident_add_information(files=attachments, **kwargs)
+
+    return _act(request, reference, "add_information", _without_version(perform))
+
+
+# --- Files -----------------------------------------------------------------------------------
+
+
+def _download(file, name: str, content_type: str) -> FileResponse:
+    response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
+    response["Content-Type"] = content_type
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def attachment(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference)
+    item = get_object_or_404(incident.attachments, pk=pk)
+    return _download(item.file, item.original_name, item.content_type)
+
+
+@require_GET
+def dt_receipt(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference, for_change="internal")
+    notification = get_object_or_404(incident.dt_notifications, pk=pk)
+    if not notification.receipt:
+        raise Http404
+    with notification.receipt.open("rb") as receipt_file:
+        content_type = sniff_content_type(receipt_file.read(2048)) or "application/octet-stream"
+    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
+        content_type, "txt"
+    )
+    name = f"kvittering-{incident.reference}-{notification.pk}.{extension}"
+    return _download(notification.receipt, name, content_type)

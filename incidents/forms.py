@@ -1,0 +1,340 @@
+"""Forms for reporting and handling incidents: they validate, the services act."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import timedelta
+
+from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from incidents.files import check_upload
+from incidents.models import (
+    BreachType,
+    Category,
+    DataKind,
+    NotifyDecision,
+    PersonalData,
+    RiskLevel,
+    Stopped,
+    SubjectsExemption,
+)
+from incidents.validators import reject_cpr
+from portal.forms import PortalForm
+
+CLOCK_SKEW = timedelta(minutes=5)
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """<input type="datetime-local">; the value is read in Europe/Copenhagen (TIME_ZONE)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs=None) -> None:
+        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
+
+
+def when(label, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
+    return forms.DateTimeField(
+        label=label, required=required, widget=DateTimeLocalInput, help_text=help_text
+    )
+
+
+def free_text(label, *, required: bool = True, help_text: str = "", rows: int = 3):
+    return forms.CharField(
+        label=label,
+        required=required,
+        help_text=help_text,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        validators=[reject_cpr],
+    )
+
+
+def not_in_future(value):
+    if value is not None and value > timezone.now() + CLOCK_SKEW:
+        raise ValidationError(_("Tidspunktet må ikke ligge i fremtiden."))
+    return value
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("widget", MultipleFileInput)
+        super().__init__(*args, **kwargs)
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        if isinstance(data, list | tuple):
+            files = [single(item, initial) for item in data]
+        else:
+            files = [single(data, initial)] if data else []
+        errors = []
+        for upload in files:
+            try:
+                check_upload(upload)
+            except ValidationError as error:
+                errors.extend(error.messages)
+        if errors:
+            raise ValidationError(errors)
+        return files
+
+
+class ReportForm(PortalForm):
+    category = forms.ChoiceField(
+        label=_("Hvad er der sket?"), choices=Category.choices, widget=forms.RadioSelect
+    )
+    discovered_at = when(
+        _("Hvornår opdagede du det?"),
+        help_text=_("Dato og klokkeslæt. Står der allerede et tidspunkt, er det nu."),
+    )
+    occurred_at = when(
+        _("Hvornår skete det? (hvis du ved det)"),
+        required=False,
+        help_text=_("Lad feltet stå tomt, hvis du ikke ved det."),
+    )
+    description = free_text(
+        _("Beskriv kort hvad der er sket"),
+        rows=5,
+        help_text=_(
+            "Skriv ikke borgeres navne eller CPR-numre. Skriv fx „brev med helbredsoplysninger "
+            "om 3 borgere sendt til forkert adresse“."
+        ),
+    )
+    personal_data = forms.ChoiceField(
+        label=_("Er der personoplysninger involveret?"),
+        choices=PersonalData.choices,
+        widget=forms.RadioSelect,
+    )
+    data_kinds = forms.MultipleChoiceField(
+        label=_("Hvilke slags oplysninger?"),
+        choices=DataKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Sæt gerne flere kryds."),
+    )
+    affected_estimate = forms.IntegerField(
+        label=_("Hvor mange personer drejer det sig cirka om?"),
+        required=False,
+        min_value=0,
+        help_text=_("Et skøn er fint. Lad feltet stå tomt, hvis du ikke ved det."),
+    )
+    stopped = forms.ChoiceField(
+        label=_("Er bruddet stoppet?"), choices=Stopped.choices, widget=forms.RadioSelect
+    )
+    stop_description = free_text(
+        _("Hvad er der gjort for at stoppe det?"),
+        required=False,
+        help_text=_("Fx „mobilen er spærret“ eller „modtageren har slettet e-mailen“."),
+    )
+    manager_informed = forms.BooleanField(label=_("Min leder ved det"), required=False)
+    it_informed = forms.BooleanField(label=_("IT ved det"), required=False)
+    attachments = MultipleFileField(
+        label=_("Bilag (valgfrit)"),
+        required=False,
+        help_text=_("PDF, PNG, JPEG eller tekst, højst 10 MB pr. fil. Ingen CPR-numre i filnavne."),
+    )
+    submission_token = forms.UUIDField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.layout = Layout(
+            Div("category", css_class="category-choice"),
+            HTML('{% include "incidents/_first_steps.html" %}'),
+            Fieldset(
+                _("Hvornår?"),
+                Field("discovered_at"),
+                Field("occurred_at"),
+            ),
+            Fieldset(_("Beskrivelse"), "description"),
+            Fieldset(
+                _("Personoplysninger"),
+                "personal_data",
+                "data_kinds",
+                "affected_estimate",
+            ),
+            Fieldset(
+                _("Er bruddet stoppet, og hvem ved det?"),
+                "stopped",
+                "stop_description",
+                "manager_informed",
+                "it_informed",
+            ),
+            Fieldset(_("Bilag"), "attachments"),
+            "submission_token",
+        )
+
+    def clean_discovered_at(self):
+        return not_in_future(self.cleaned_data["discovered_at"])
+
+    def clean_occurred_at(self):
+        return not_in_future(self.cleaned_data.get("occurred_at"))
+
+    def clean(self):
+        cleaned = super().clean()
+        discovered, occurred = cleaned.get("discovered_at"), cleaned.get("occurred_at")
+        if discovered and occurred and occurred > discovered:
+            self.add_error(
+                "occurred_at", _("Hændelsen kan ikke være sket, efter at du opdagede den.")
+            )
+        return cleaned
+
+    @staticmethod
+    def new_token() -> uuid.UUID:
+        return uuid.uuid4()
+
+
+class VersionedForm(PortalForm):
+    """Carries the incident version the person saw, so a colliding change is noticed."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class InformationForm(PortalForm):
+    text = free_text(_("Nye oplysninger"), required=False, rows=3)
+    attachments = MultipleFileField(label=_("Bilag (valgfrit)"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("text") and not cleaned.get("attachments") and not self.errors:
+            raise ValidationError(_("Skriv de nye oplysninger eller vedhæft en fil."))
+        return cleaned
+
+
+class ContainmentForm(VersionedForm):
+    contained_at = when(_("Hvornår blev bruddet stoppet?"))
+    description = free_text(_("Hvad blev gjort?"))
+
+    def clean_contained_at(self):
+        return not_in_future(self.cleaned_data["contained_at"])
+
+
+class PeopleNotifiedForm(VersionedForm):
+    manager_notified_at = when(_("Lederen fik besked"), required=False)
+    it_notified_at = when(_("IT fik besked"), required=False)
+
+
+class EscalateForm(VersionedForm):
+    pass
+
+
+class AwarenessForm(VersionedForm):
+    aware_at = when(
+        _("Kommunen blev opmærksom på bruddet"),
+        help_text=_("Fristen for anmeldelse til Datatilsynet er 72 timer herefter."),
+    )
+    reason = free_text(_("Hvorfor ændres tidspunktet?"))
+
+    def clean_aware_at(self):
+        return not_in_future(self.cleaned_data["aware_at"])
+
+
+class AssessmentForm(VersionedForm):
+    breach_types = forms.MultipleChoiceField(
+        label=_("Type af brud"),
+        choices=BreachType.choices,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Flere kan gælde."),
+    )
+    data_kinds = forms.MultipleChoiceField(
+        label=_("Kategorier af personoplysninger"),
+        choices=DataKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    subjects_estimate = forms.IntegerField(
+        label=_("Registrerede (ca. antal)"), required=False, min_value=0
+    )
+    records_estimate = forms.IntegerField(
+        label=_("Registreringer (ca. antal)"), required=False, min_value=0
+    )
+    likely_consequences = free_text(_("Sandsynlige konsekvenser"), required=False)
+    measures_before = free_text(_("Foranstaltninger, der var på plads før bruddet"), required=False)
+    measures_taken = free_text(_("Trufne foranstaltninger"), required=False)
+    measures_proposed = free_text(_("Foreslåede foranstaltninger"), required=False)
+    risk_level = forms.ChoiceField(
+        label=_("Risiko for de registrerede"), choices=RiskLevel.choices, widget=forms.RadioSelect
+    )
+    risk_reasoning = free_text(_("Begrundelse for risikovurderingen"))
+
+
+class DecisionForm(VersionedForm):
+    notify_decision = forms.ChoiceField(
+        label=_("Skal bruddet anmeldes til Datatilsynet?"),
+        choices=NotifyDecision.choices,
+        widget=forms.RadioSelect,
+    )
+    decision_reasoning = free_text(_("Begrundelse for beslutningen"))
+
+
+class DtNotificationForm(VersionedForm):
+    notified_at = when(_("Anmeldt til Datatilsynet"))
+    dt_reference = forms.CharField(
+        label=_("Datatilsynets journalnummer"), required=False, max_length=100
+    )
+    content = free_text(_("Hvad blev anmeldt (kort)"), required=False)
+    delay_reasons = free_text(
+        _("Begrundelse for forsinkelse"),
+        required=False,
+        help_text=_("Skal udfyldes, hvis anmeldelsen sker mere end 72 timer efter opmærksomhed."),
+    )
+    receipt = forms.FileField(label=_("Kvittering (PDF)"), required=False)
+
+    def clean_notified_at(self):
+        return not_in_future(self.cleaned_data["notified_at"])
+
+    def clean_receipt(self):
+        receipt = self.cleaned_data.get("receipt")
+        if receipt:
+            check_upload(receipt)
+        return receipt
+
+
+class SubjectsForm(VersionedForm):
+    informed_at = when(_("De registrerede blev underrettet"), required=False)
+    informed_how = free_text(_("Hvordan blev de underrettet?"), required=False)
+    exemption = forms.ChoiceField(
+        label=_("Eller: undtagelse fra underretning"),
+        choices=[("", _("Ingen undtagelse")), *SubjectsExemption.choices],
+        required=False,
+    )
+    exemption_reason = free_text(_("Begrundelse for undtagelsen"), required=False)
+
+
+class OtherForm(VersionedForm):
+    processor_involved = forms.BooleanField(
+        label=_("En databehandler har anmeldt bruddet til os"), required=False
+    )
+    processor_discovered_at = when(_("Databehandleren opdagede bruddet"), required=False)
+    processor_told_us_at = when(_("Databehandleren underrettede os"), required=False)
+    police_reported = forms.BooleanField(label=_("Politianmeldt"), required=False)
+    police_reference = forms.CharField(
+        label=_("Politiets journalnummer"), required=False, max_length=100
+    )
+    sbsys_case_number = forms.CharField(
+        label=_("SBSYS-sagsnummer"),
+        required=False,
+        max_length=100,
+        help_text=_("Sagen skal journaliseres senest 7 dage efter anmeldelsen."),
+    )
+
+
+class CloseForm(VersionedForm):
+    pass
+
+
+class ReopenForm(VersionedForm):
+    reason = free_text(_("Hvorfor genåbnes sagen?"))
+
+
+class NoteForm(PortalForm):
+    text = free_text(_("Intern note (kun for IT og GDPR-enheden)"))
+
+
+class MessageForm(PortalForm):
+    text = free_text(_("Besked til anmelderen"))
