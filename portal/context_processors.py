@@ -14,4 +14,5 @@ def portal(request: HttpRequest) -> dict:
         "organisation": settings.PORTAL_ORGANISATION,
         "contacts": settings.PORTAL_CONTACTS,
         "show_dashboard_link": bool(user and roles.can_see_dashboard(user)),
+        "show_case_list_link": bool(user and roles.can_see_others_incidents(user)),
     }

@@ -47,6 +47,11 @@ def can_see_all_incidents(user: AnyUser) -> bool:
     return is_it(user) or is_gdpr_unit(user)
 
 
+def can_see_others_incidents(user: AnyUser) -> bool:
+    """Managers (their people's reports), IT and the GDPR unit have a case list."""
+    return is_manager(user) or can_see_all_incidents(user)
+
+
 def can_handle_incidents(user: AnyUser) -> bool:
     """Assess, decide, notify Datatilsynet, close: the GDPR unit's work."""
     return is_gdpr_unit(user)

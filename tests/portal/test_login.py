@@ -41,3 +41,11 @@ def test_the_footer_shows_the_folders_contacts_from_settings(client, reporter, s
     assert 'href="tel:+4512345678"' in html
     assert "sikkerhedsbrud@herlev.dk" in html
     assert "it@herlev.dk" in html
+
+
+def test_managers_it_and_the_gdpr_unit_see_the_case_list_link(client, reporter, manager, it_user):
+    client.force_login(reporter)
+    assert ">Sager<" not in client.get("/").text
+    for user in (manager, it_user):
+        client.force_login(user)
+        assert ">Sager<" in client.get("/").text
