@@ -309,6 +309,12 @@ class Incident(models.Model):
             # The handlers' list and "Mine anmeldelser", newest first. (reporter and manager are
             # foreign keys and already indexed for visible_to().)
             models.Index(fields=["-reported_at"], name="incident_reported_at"),
+            # The GDPR deadline dashboard: only open incidents, few among many closed ones.
+            models.Index(
+                fields=["notification_deadline"],
+                condition=~Q(status="closed"),
+                name="incident_open_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(

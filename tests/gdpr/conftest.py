@@ -97,3 +97,28 @@ def run_worker_process(smtp_port: int) -> subprocess.CompletedProcess:
         timeout=120,
         check=True,
     )
+
+
+def set_facts(target, **fields):
+    """Put an incident in a given handling state (the workflow itself is tested elsewhere)."""
+    from incidents.models import Incident
+
+    Incident.objects.filter(pk=target.pk).update(**fields)
+    target.refresh_from_db()
+    return target
+
+
+def notify_datatilsynet(target, *, at, by, content: str = "", delay_reasons: str = ""):
+    from incidents.models import DatatilsynetNotification, NotifyDecision
+
+    set_facts(target, notify_decision=NotifyDecision.NOTIFY, decided_at=at, decided_by=by)
+    return DatatilsynetNotification.objects.create(
+        incident=target,
+        phase=DatatilsynetNotification.Phase.INITIAL,
+        notified_at=at,
+        dt_reference="2026-123-4567",
+        content=content,
+        delay_reasons=delay_reasons,
+        recorded_by=by,
+        recorded_at=at,
+    )
