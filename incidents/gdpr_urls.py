@@ -6,4 +6,8 @@ from incidents import gdpr_views
 
 urlpatterns = [
     path("frister/", gdpr_views.dashboard, name="dashboard"),
+    path("fortegnelse/", gdpr_views.register, name="register"),
+    path("fortegnelse.csv", gdpr_views.register_csv, name="register_csv"),
+    path("statistik/", gdpr_views.statistics_page, name="statistics"),
+    path("<ref:reference>/udkast-datatilsynet/", gdpr_views.draft, name="draft"),
 ]

@@ -3,8 +3,11 @@ register with its CSV export, statistics and the personal deadline calendar."""
 
 from __future__ import annotations
 
+import csv
+import statistics
+from collections import Counter
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django import forms
 from django.contrib import messages
@@ -13,11 +16,13 @@ from django.db.models import Count, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
-from incidents import deadlines
+from incidents import breach_record, charts, deadlines
+from incidents.access import get_incident_for_user
 from incidents.models import Category, DatatilsynetNotification, Incident, Status
 from portal import roles
 from portal.models import Department
@@ -156,5 +161,152 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "bands": {code: str(b.label) for code, b in deadlines.BANDS.items()},
                 "icons": {code: b.icon for code, b in deadlines.BANDS.items()},
             },
+        },
+    )
+
+
+# --- The Datatilsynet draft --------------------------------------------------------------------
+
+
+@require_GET
+def draft(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference)
+    forbidden_unless(roles.can_see_breach_register(request.user))
+    incident = Incident.objects.select_related("department").get(pk=incident.pk)
+    items = breach_record.draft_items(incident, now=timezone.now())
+    return render(
+        request,
+        "incidents/gdpr/draft.html",
+        {
+            "incident": incident,
+            "items": items,
+            "missing_count": sum(item.missing for item in items),
+        },
+    )
+
+
+# --- The register (art. 33(5)) ------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    """The ?aar= year, or this year with a message if it is not a sensible year."""
+    this_year = timezone.localtime().year
+    raw = request.GET.get("aar", "")
+    if not raw:
+        return this_year
+    if raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
+        return int(raw)
+    messages.warning(request, _("Året kunne ikke bruges; viser %(year)s.") % {"year": this_year})
+    return this_year
+
+
+def _years() -> list[int]:
+    this_year = timezone.localtime().year
+    first = Incident.objects.order_by("reported_at").values_list("reported_at", flat=True).first()
+    start = timezone.localtime(first).year if first else this_year
+    return list(range(this_year, start - 1, -1))
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_see_breach_register(request.user))
+    year = _year(request)
+    rows = [breach_record.register_row(i) for i in breach_record.register_queryset(year)]
+    return render(
+        request,
+        "incidents/gdpr/register.html",
+        {
+            "year": year,
+            "years": _years(),
+            "columns": breach_record.register_columns(),
+            "rows": rows,
+            "show_register": True,
+        },
+    )
+
+
+@require_GET
+def register_csv(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_see_breach_register(request.user))
+    year = _year(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="brudfortegnelse-{year}.csv"'
+    # Danish Excel: a byte-order mark to recognise UTF-8, and ';' because ',' is the decimal mark.
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(breach_record.register_columns())
+    for incident in breach_record.register_queryset(year).iterator(chunk_size=500):
+        writer.writerow(breach_record.register_row(incident))
+    return response
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+def _median_hours(deltas: list[timedelta]) -> float | None:
+    if not deltas:
+        return None
+    return round(statistics.median(d.total_seconds() for d in deltas) / 3600, 1)
+
+
+@require_GET
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_see_breach_statistics(request.user))
+    year = _year(request)
+    incidents = list(
+        breach_record.with_first_notification(Incident.objects.filter(reported_at__year=year))
+        .select_related("department")
+        .only(
+            "reported_at",
+            "category",
+            "department__name",
+            "aware_at",
+            "contained_at",
+            "decided_at",
+            "notification_deadline",
+        )
+    )
+    month_names = [date_format(datetime(year, m, 1), "M") for m in range(1, 13)]  # noqa: DTZ001
+    per_month = {code: [0] * 12 for code in Category.values}
+    for incident in incidents:
+        per_month[incident.category][timezone.localtime(incident.reported_at).month - 1] += 1
+    series = [(str(label), per_month[code]) for code, label in Category.choices]
+    series = [s for s in series if sum(s[1])]
+    chart = charts.stacked_bars(
+        chart_id="per-month",
+        title=_("Sikkerhedsbrud pr. måned i %(year)s, fordelt på kategori") % {"year": year},
+        description=_("I alt %(n)d brud. Tallene står i tabellen under diagrammet.")
+        % {"n": len(incidents)},
+        labels=month_names,
+        series=series,
+    )
+    notified = [i for i in incidents if i.first_dt_at is not None]
+    on_time = [i for i in notified if i.first_dt_at <= i.notification_deadline]
+    repeats = Counter(
+        (str(i.department or _("Ukendt afdeling")), i.get_category_display()) for i in incidents
+    )
+    return render(
+        request,
+        "incidents/gdpr/statistics.html",
+        {
+            "year": year,
+            "years": _years(),
+            "chart": chart,
+            "months": month_names,
+            "series": series,
+            "total": len(incidents),
+            "notified": len(notified),
+            "on_time": len(on_time),
+            "on_time_share": round(100 * len(on_time) / len(notified)) if notified else None,
+            "median_containment": _median_hours(
+                [i.contained_at - i.aware_at for i in incidents if i.contained_at]
+            ),
+            "median_decision": _median_hours(
+                [i.decided_at - i.aware_at for i in incidents if i.decided_at]
+            ),
+            "repeats": sorted(
+                ((d, c, n) for (d, c), n in repeats.items() if n > 1), key=lambda r: -r[2]
+            ),
+            "show_register": roles.can_see_breach_register(request.user),
         },
     )
