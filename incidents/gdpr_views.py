@@ -10,20 +10,23 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
-from incidents import breach_record, charts, deadlines
+from incidents import breach_record, calendar, charts, deadlines
 from incidents.access import get_incident_for_user
-from incidents.models import Category, DatatilsynetNotification, Incident, Status
+from incidents.models import CalendarFeed, Category, DatatilsynetNotification, Incident, Status
 from portal import roles
 from portal.models import Department
 from portal.views import forbidden_unless
@@ -310,3 +313,46 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "show_register": roles.can_see_breach_register(request.user),
         },
     )
+
+
+# --- The deadline calendar ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_have_deadline_calendar(request.user))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            calendar.feed_create(user=request.user)
+            messages.success(
+                request, _("Din kalenderadresse er oprettet. Den gamle virker ikke mere.")
+            )
+        elif action == "revoke":
+            calendar.feed_revoke(user=request.user)
+            messages.success(request, _("Din kalenderadresse er slettet og virker ikke mere."))
+        else:
+            messages.warning(request, _("Handlingen kendes ikke; intet er ændret."))
+        return redirect("incidents:calendar")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = (
+        settings.SITE_URL + reverse("incidents:calendar_feed", args=[feed.token]) if feed else ""
+    )
+    return render(
+        request,
+        "incidents/gdpr/calendar.html",
+        {"feed": feed, "feed_url": feed_url, "show_register": True},
+    )
+
+
+@login_not_required  # calendar programs cannot log in: the secret token is the credential
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active or not roles.can_have_deadline_calendar(feed.user):
+        raise Http404
+    response = HttpResponse(
+        calendar.render_feed(now=timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
