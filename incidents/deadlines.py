@@ -26,9 +26,9 @@ class Band:
 
 
 BANDS = {
-    "overdue": Band("overdue", gettext_lazy("Overskredet"), "⛔"),
+    "overdue": Band("overdue", gettext_lazy("Overskredet"), "✖"),
     "6h": Band("6h", gettext_lazy("Under 6 timer"), "⚠"),
-    "24h": Band("24h", gettext_lazy("Under 24 timer"), "⏰"),
+    "24h": Band("24h", gettext_lazy("Under 24 timer"), "◔"),
     "later": Band("later", gettext_lazy("Over 24 timer"), "◷"),
     "stopped": Band("stopped", gettext_lazy("Fristen er stoppet"), "✓"),
 }
