@@ -309,6 +309,12 @@ class Incident(models.Model):
             # The handlers' list and "Mine anmeldelser", newest first. (reporter and manager are
             # foreign keys and already indexed for visible_to().)
             models.Index(fields=["-reported_at"], name="incident_reported_at"),
+            # The GDPR deadline dashboard: only open incidents, few among many closed ones.
+            models.Index(
+                fields=["notification_deadline"],
+                condition=~Q(status="closed"),
+                name="incident_open_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -531,3 +537,83 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+# --- GDPR unit: e-mail outbox and deadline calendars -----------------------------------------
+
+
+class Notification(models.Model):
+    """One e-mail the portal owes someone about an incident: the outbox row the worker sends.
+
+    Created in the same transaction as its cause; the unique constraint makes "once per incident,
+    kind and recipient" a database fact. Sending claims the row with a conditional UPDATE.
+    """
+
+    class Kind(models.TextChoices):
+        NEW_REPORT_GDPR = "new_report_gdpr", _("Ny anmeldelse til GDPR-enheden")
+        NEW_REPORT_IT = "new_report_it", _("Ny anmeldelse til IT")
+        NEW_REPORT_MANAGER = "new_report_manager", _("Ny anmeldelse til lederen")
+        RECEIPT_REPORTER = "receipt_reporter", _("Kvittering til anmelderen")
+        REMINDER_24H = "reminder_24h", _("Påmindelse: 24 timer til fristen")
+        REMINDER_6H = "reminder_6h", _("Påmindelse: 6 timer til fristen")
+        DEADLINE_PASSED = "deadline_passed", _("Fristen er overskredet")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Venter")
+        SENDING = "sending", _("Sendes")
+        SENT = "sent", _("Sendt")
+        FAILED = "failed", _("Fejlet, prøves igen")
+
+    # CASCADE: an outbox row means nothing without its incident (incidents are never deleted by
+    # the product; the timeline entries PROTECT them).
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    recipient_email = models.EmailField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField()
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Exception class and SMTP code only: server messages may quote addresses.
+    last_error = models.CharField(max_length=200, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created", "pk"]
+        verbose_name = _("e-mail")
+        verbose_name_plural = _("e-mails")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["incident", "kind", "recipient_email"],
+                name="one_notification_per_incident_kind_recipient",
+            ),
+        ]
+        indexes = [
+            # The sweep: unsent rows that are due or whose claim has gone stale.
+            models.Index(
+                fields=["status", "next_attempt_at"],
+                condition=~Q(status="sent"),
+                name="notification_unsent_due",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.status}"
+
+
+class CalendarFeed(models.Model):
+    """A GDPR-unit member's secret iCalendar URL. Deleting the row revokes it."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("kalender-feed")
+        verbose_name_plural = _("kalender-feeds")
+
+    def __str__(self) -> str:
+        return f"{self.user_id}"

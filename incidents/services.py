@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from incidents import notifications
 from incidents.files import check_upload
 from incidents.models import (
     Attachment,
@@ -187,6 +188,7 @@ def _submit(*, reporter: User, files, now: datetime, **facts) -> Incident:
         visibility=Visibility.REPORTER,
     )
     # Notifications are queued here (GDPR dashboard issue).
+    notifications.queue_new_report(incident=incident, now=now)
     return incident
 
 

@@ -1,4 +1,4 @@
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from incidents import views
 
@@ -21,7 +21,6 @@ urlpatterns = [
     path("", views.incident_list, name="list"),
     path("anmeld/", views.report, name="report"),
     path("mine/", views.mine, name="mine"),
-    path("frister/", views.dashboard, name="dashboard"),
     path("<ref:reference>/", views.detail, name="detail"),
     path("<ref:reference>/kvittering/", views.receipt, name="receipt"),
     path("<ref:reference>/oplysninger/", views.add_information, name="add_information"),
@@ -40,4 +39,5 @@ urlpatterns = [
     path("<ref:reference>/besked/", views.message, name="message"),
     path("<ref:reference>/bilag/<int:pk>/", views.attachment, name="attachment"),
     path("<ref:reference>/datatilsynet/<int:pk>/kvittering/", views.dt_receipt, name="dt_receipt"),
+    path("", include("incidents.gdpr_urls")),  # the GDPR unit's pages (incidents/gdpr_urls.py)
 ]

@@ -20,8 +20,6 @@ from incidents import forms, services
 from incidents.access import get_incident_for_user, may
 from incidents.files import sniff_content_type
 from incidents.models import Category, Incident, Status, TimelineEntry
-from portal.roles import can_see_dashboard
-from portal.views import forbidden_unless
 
 # --- Reporting -------------------------------------------------------------------------------
 
@@ -100,12 +98,6 @@ def incident_list(request: HttpRequest) -> HttpResponse:
             "now": timezone.now(),
         },
     )
-
-
-@require_GET
-def dashboard(request: HttpRequest) -> HttpResponse:
-    forbidden_unless(can_see_dashboard(request.user))
-    return render(request, "incidents/coming_soon.html", {"title": _("Frister")})
 
 
 # --- The incident page and its panels ---------------------------------------------------------

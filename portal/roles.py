@@ -79,3 +79,17 @@ def role_names(user: AnyUser) -> list[str]:
     if getattr(user, "is_superuser", False):
         names.append("Administrator")
     return names
+
+
+def can_see_breach_register(user: AnyUser) -> bool:
+    """The art. 33(5) register and the Datatilsynet drafts: the GDPR unit's legal records."""
+    return is_gdpr_unit(user)
+
+
+def can_see_breach_statistics(user: AnyUser) -> bool:
+    """Counts and medians without case facts: useful to IT's security work as well."""
+    return is_it(user) or is_gdpr_unit(user)
+
+
+def can_have_deadline_calendar(user: AnyUser) -> bool:
+    return is_gdpr_unit(user)

@@ -7,16 +7,19 @@ BIND=${BIND:-127.0.0.1:$PORT}
 
 .venv/bin/python manage.py db_worker --no-startup-delay --verbosity 1 &
 worker=$!
+# Deadline reminders and re-queueing of lost e-mail tasks, once a minute (cron in production).
+.venv/bin/python manage.py send_due_notifications --every 60 &
+sweeper=$!
 .venv/bin/gunicorn portal.wsgi --bind "$BIND" --workers "${WEB_CONCURRENCY:-2}" \
   --access-logfile - --graceful-timeout 10 &
 web=$!
-echo "$web $worker" > var/serve.pid
+echo "$web $worker $sweeper" > var/serve.pid
 
 shutdown() {
   trap - INT TERM EXIT
   echo "Stopping the portal …"
-  kill -TERM "$web" "$worker" 2>/dev/null
-  wait "$web" "$worker" 2>/dev/null
+  kill -TERM "$web" "$worker" "$sweeper" 2>/dev/null
+  wait "$web" "$worker" "$sweeper" 2>/dev/null
   rm -f var/serve.pid
   if [ -z "${DATABASE_URL:-}" ]; then
     python3 scripts/devdb.py stop
@@ -27,4 +30,4 @@ trap shutdown INT TERM EXIT
 
 echo "Sikkerhedsportalen: http://$BIND/  (Ctrl-C stops it)"
 # Either process ending takes the other one down with it.
-wait -n "$web" "$worker"
+wait -n "$web" "$worker" "$sweeper"

@@ -1,0 +1,15 @@
+"""The GDPR unit's pages, included into the incidents namespace by incidents/urls.py."""
+
+from django.urls import path
+
+from incidents import gdpr_views
+
+urlpatterns = [
+    path("frister/", gdpr_views.dashboard, name="dashboard"),
+    path("fortegnelse/", gdpr_views.register, name="register"),
+    path("fortegnelse.csv", gdpr_views.register_csv, name="register_csv"),
+    path("statistik/", gdpr_views.statistics_page, name="statistics"),
+    path("<ref:reference>/udkast-datatilsynet/", gdpr_views.draft, name="draft"),
+    path("frister/kalender/", gdpr_views.calendar_settings, name="calendar"),
+    path("kalender/<str:token>.ics", gdpr_views.calendar_feed, name="calendar_feed"),
+]

@@ -1,0 +1,358 @@
+"""The GDPR unit's pages: the deadline dashboard, the Datatilsynet draft, the art. 33(5)
+register with its CSV export, statistics and the personal deadline calendar."""
+
+from __future__ import annotations
+
+import csv
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods
+
+from incidents import breach_record, calendar, charts, deadlines
+from incidents.access import get_incident_for_user
+from incidents.models import CalendarFeed, Category, DatatilsynetNotification, Incident, Status
+from portal import roles
+from portal.models import Department
+from portal.views import forbidden_unless
+
+DASHBOARD_PAGE_SIZE = 100
+
+# --- The deadline dashboard ---------------------------------------------------------------------
+
+
+class DashboardFilter(forms.Form):
+    ko = forms.ChoiceField(
+        label=gettext_lazy("Kø"),
+        required=False,
+        choices=[("", gettext_lazy("Alle åbne")), *deadlines.QUEUES.items()],
+    )
+    kategori = forms.ChoiceField(
+        label=gettext_lazy("Kategori"),
+        required=False,
+        choices=[("", gettext_lazy("Alle")), *Category.choices],
+    )
+    afdeling = forms.ModelChoiceField(
+        label=gettext_lazy("Afdeling"),
+        required=False,
+        queryset=Department.objects.all(),
+        empty_label=gettext_lazy("Alle"),
+    )
+    status = forms.ChoiceField(
+        label=gettext_lazy("Status"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Alle")),
+            (Status.REPORTED, Status.REPORTED.label),
+            (Status.ESCALATED, Status.ESCALATED.label),
+        ],
+    )
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select form-select-sm"
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    incident: Incident
+    time_left: timedelta | None
+    time_left_text: str
+    band: deadlines.Band
+    missing: list[tuple[str, str]]
+
+
+@require_GET
+def dashboard(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_see_dashboard(request.user))
+    now = timezone.now()
+    base = deadlines.open_incidents()
+
+    counts = base.aggregate(
+        alle=Count("pk"),
+        **{
+            code: Count("pk", filter=deadlines.queue_condition(code, now=now, user=request.user))
+            for code in deadlines.QUEUES
+        },
+    )
+
+    form = DashboardFilter(request.GET or None)
+    incidents = base
+    if form.is_bound and not form.is_valid():
+        messages.warning(
+            request, _("Filteret kunne ikke bruges, så alle åbne sager vises. Vælg igen nedenfor.")
+        )
+        form = DashboardFilter()
+    elif form.is_bound:
+        data = form.cleaned_data
+        if data["ko"]:
+            incidents = incidents.filter(
+                deadlines.queue_condition(data["ko"], now=now, user=request.user)
+            )
+        if data["kategori"]:
+            incidents = incidents.filter(category=data["kategori"])
+        if data["afdeling"]:
+            incidents = incidents.filter(department=data["afdeling"])
+        if data["status"]:
+            incidents = incidents.filter(status=data["status"])
+
+    # Running clocks first, soonest (or longest overdue) deadline first; then the stopped ones.
+    incidents = (
+        incidents.select_related("department", "owner")
+        .prefetch_related(
+            Prefetch(
+                "dt_notifications",
+                queryset=DatatilsynetNotification.objects.only("pk", "incident_id", "notified_at"),
+            )
+        )
+        .order_by("-clock_is_running", "notification_deadline", "pk")
+    )
+    page = Paginator(incidents, DASHBOARD_PAGE_SIZE).get_page(request.GET.get("side"))
+    rows = []
+    for incident in page.object_list:
+        left = incident.time_left(now)
+        rows.append(
+            DashboardRow(
+                incident=incident,
+                time_left=left,
+                time_left_text=deadlines.compact_time_left(left),
+                band=deadlines.band_for(left),
+                missing=[
+                    (code, str(deadlines.MISSING_LABELS[code]))
+                    for code in incident.missing_items(now)
+                ],
+            )
+        )
+    query = request.GET.copy()
+    query.pop("side", None)
+    return render(
+        request,
+        "incidents/gdpr/dashboard.html",
+        {
+            "rows": rows,
+            "page": page,
+            "form": form,
+            "counts": counts,
+            "queues": [(code, label, counts[code]) for code, label in deadlines.QUEUES.items()],
+            "active_queue": form.cleaned_data.get("ko") if form.is_bound else "",
+            "query": query.urlencode(),
+            "now": now,
+            "bands": deadlines.BANDS,
+            "read_only": not roles.can_handle_incidents(request.user),
+            "show_register": roles.can_see_breach_register(request.user),
+            "js_labels": {
+                "left": _("%(span)s tilbage"),
+                "overdue": _("overskredet med %(span)s"),
+                "hours": _("%(n)d t"),
+                "minutes": _("%(n)d min"),
+                "bands": {code: str(b.label) for code, b in deadlines.BANDS.items()},
+                "icons": {code: b.icon for code, b in deadlines.BANDS.items()},
+            },
+        },
+    )
+
+
+# --- The Datatilsynet draft --------------------------------------------------------------------
+
+
+@require_GET
+def draft(request: HttpRequest, reference: str) -> HttpResponse:
+    incident = get_incident_for_user(request.user, reference)
+    forbidden_unless(roles.can_see_breach_register(request.user))
+    incident = Incident.objects.select_related("department").get(pk=incident.pk)
+    items = breach_record.draft_items(incident, now=timezone.now())
+    return render(
+        request,
+        "incidents/gdpr/draft.html",
+        {
+            "incident": incident,
+            "items": items,
+            "missing_count": sum(item.missing for item in items),
+        },
+    )
+
+
+# --- The register (art. 33(5)) ------------------------------------------------------------------
+
+
+def _year(request: HttpRequest) -> int:
+    """The ?aar= year, or this year with a message if it is not a sensible year."""
+    this_year = timezone.localtime().year
+    raw = request.GET.get("aar", "")
+    if not raw:
+        return this_year
+    if raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
+        return int(raw)
+    messages.warning(request, _("Året kunne ikke bruges; viser %(year)s.") % {"year": this_year})
+    return this_year
+
+
+def _years() -> list[int]:
+    this_year = timezone.localtime().year
+    first = Incident.objects.order_by("reported_at").values_list("reported_at", flat=True).first()
+    start = timezone.localtime(first).year if first else this_year
+    return list(range(this_year, start - 1, -1))
+
+
+@require_GET
+def register(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_see_breach_register(request.user))
+    year = _year(request)
+    rows = [breach_record.register_row(i) for i in breach_record.register_queryset(year)]
+    return render(
+        request,
+        "incidents/gdpr/register.html",
+        {
+            "year": year,
+            "years": _years(),
+            "columns": breach_record.register_columns(),
+            "rows": rows,
+            "show_register": True,
+        },
+    )
+
+
+@require_GET
+def register_csv(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_see_breach_register(request.user))
+    year = _year(request)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="brudfortegnelse-{year}.csv"'
+    # Danish Excel: a byte-order mark to recognise UTF-8, and ';' because ',' is the decimal mark.
+    response.write("\ufeff")
+    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
+    writer.writerow(breach_record.register_columns())
+    for incident in breach_record.register_queryset(year).iterator(chunk_size=500):
+        writer.writerow(breach_record.register_row(incident))
+    return response
+
+
+# --- Statistics ---------------------------------------------------------------------------------
+
+
+def _median_hours(deltas: list[timedelta]) -> float | None:
+    if not deltas:
+        return None
+    return round(statistics.median(d.total_seconds() for d in deltas) / 3600, 1)
+
+
+@require_GET
+def statistics_page(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_see_breach_statistics(request.user))
+    year = _year(request)
+    incidents = list(
+        breach_record.with_first_notification(Incident.objects.filter(reported_at__year=year))
+        .select_related("department")
+        .only(
+            "reported_at",
+            "category",
+            "department__name",
+            "aware_at",
+            "contained_at",
+            "decided_at",
+            "notification_deadline",
+        )
+    )
+    month_names = [date_format(datetime(year, m, 1), "M") for m in range(1, 13)]  # noqa: DTZ001
+    per_month = {code: [0] * 12 for code in Category.values}
+    for incident in incidents:
+        per_month[incident.category][timezone.localtime(incident.reported_at).month - 1] += 1
+    series = [(str(label), per_month[code]) for code, label in Category.choices]
+    series = [s for s in series if sum(s[1])]
+    chart = charts.stacked_bars(
+        chart_id="per-month",
+        title=_("Sikkerhedsbrud pr. måned i %(year)s, fordelt på kategori") % {"year": year},
+        description=_("I alt %(n)d brud. Tallene står i tabellen under diagrammet.")
+        % {"n": len(incidents)},
+        labels=month_names,
+        series=series,
+    )
+    notified = [i for i in incidents if i.first_dt_at is not None]
+    on_time = [i for i in notified if i.first_dt_at <= i.notification_deadline]
+    repeats = Counter(
+        (str(i.department or _("Ukendt afdeling")), i.get_category_display()) for i in incidents
+    )
+    return render(
+        request,
+        "incidents/gdpr/statistics.html",
+        {
+            "year": year,
+            "years": _years(),
+            "chart": chart,
+            "months": month_names,
+            "series": series,
+            "total": len(incidents),
+            "notified": len(notified),
+            "on_time": len(on_time),
+            "on_time_share": round(100 * len(on_time) / len(notified)) if notified else None,
+            "median_containment": _median_hours(
+                [i.contained_at - i.aware_at for i in incidents if i.contained_at]
+            ),
+            "median_decision": _median_hours(
+                [i.decided_at - i.aware_at for i in incidents if i.decided_at]
+            ),
+            "repeats": sorted(
+                ((d, c, n) for (d, c), n in repeats.items() if n > 1), key=lambda r: -r[2]
+            ),
+            "show_register": roles.can_see_breach_register(request.user),
+        },
+    )
+
+
+# --- The deadline calendar ----------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def calendar_settings(request: HttpRequest) -> HttpResponse:
+    forbidden_unless(roles.can_have_deadline_calendar(request.user))
+    if request.method == "POST":
+        action = request.POST.get("action")
+        if action == "create":
+            calendar.feed_create(user=request.user)
+            messages.success(
+                request, _("Din kalenderadresse er oprettet. Den gamle virker ikke mere.")
+            )
+        elif action == "revoke":
+            calendar.feed_revoke(user=request.user)
+            messages.success(request, _("Din kalenderadresse er slettet og virker ikke mere."))
+        else:
+            messages.warning(request, _("Handlingen kendes ikke; intet er ændret."))
+        return redirect("incidents:calendar")
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = (
+        settings.SITE_URL + reverse("incidents:calendar_feed", args=[feed.token]) if feed else ""
+    )
+    return render(
+        request,
+        "incidents/gdpr/calendar.html",
+        {"feed": feed, "feed_url": feed_url, "show_register": True},
+    )
+
+
+@login_not_required  # calendar programs cannot log in: the secret token is the credential
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
+    if feed is None or not feed.user.is_active or not roles.can_have_deadline_calendar(feed.user):
+        raise Http404
+    response = HttpResponse(
+        calendar.render_feed(now=timezone.now()), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,124 @@
+"""GDPR-unit fixtures: a real SMTP server on loopback, and the worker run for real."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from email import message_from_bytes, policy
+from pathlib import Path
+from urllib.parse import quote
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.conf import settings
+from django.core.management import call_command
+from django.db import connection
+
+from tests.incidents.conftest import incident, incident_factory, make_incident  # noqa: F401
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+
+
+class Inbox:
+    """What the loopback SMTP server received."""
+
+    def __init__(self) -> None:
+        self.messages: list = []
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.messages.append(message_from_bytes(envelope.content, policy=policy.default))
+        return "250 OK"
+
+
+class LoopbackSMTP:
+    """A real SMTP server on 127.0.0.1 that can be stopped (connections refused) and restarted."""
+
+    def __init__(self) -> None:
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.inbox = Inbox()
+        self.controller: Controller | None = None
+
+    def start(self) -> None:
+        self.controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server(settings) -> Iterator[LoopbackSMTP]:
+    server = LoopbackSMTP()
+    server.start()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = server.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_TIMEOUT = 5
+    yield server
+    server.stop()
+
+
+def run_worker_in_process() -> None:
+    """The real db_worker command, in this process, until the queue is empty."""
+    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+def run_worker_process(smtp_port: int) -> subprocess.CompletedProcess:
+    """`manage.py db_worker --batch` as its own process, on the test database, sending by SMTP."""
+    db = connection.settings_dict
+    host = quote(db["HOST"] or "localhost", safe="")
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "portal.settings",
+        "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}",
+        "SECRET_KEY": "worker-test-" + "x" * 40,
+        "HTTPS": "0",
+        "EMAIL_HOST": "127.0.0.1",
+        "EMAIL_PORT": str(smtp_port),
+        "EMAIL_USE_TLS": "0",
+        "SITE_URL": settings.SITE_URL,
+    }
+    return subprocess.run(
+        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    )
+
+
+def set_facts(target, **fields):
+    """Put an incident in a given handling state (the workflow itself is tested elsewhere)."""
+    from incidents.models import Incident
+
+    Incident.objects.filter(pk=target.pk).update(**fields)
+    target.refresh_from_db()
+    return target
+
+
+def notify_datatilsynet(target, *, at, by, content: str = "", delay_reasons: str = ""):
+    from incidents.models import DatatilsynetNotification, NotifyDecision
+
+    set_facts(target, notify_decision=NotifyDecision.NOTIFY, decided_at=at, decided_by=by)
+    return DatatilsynetNotification.objects.create(
+        incident=target,
+        phase=DatatilsynetNotification.Phase.INITIAL,
+        notified_at=at,
+        dt_reference="2026-123-4567",
+        content=content,
+        delay_reasons=delay_reasons,
+        recorded_by=by,
+        recorded_at=at,
+    )

@@ -1,0 +1,205 @@
+"""The deadline dashboard: order, bands, missing items, queues, access and a constant number of
+queries."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from incidents.models import NotifyDecision, RiskLevel, Status
+from tests.gdpr.conftest import notify_datatilsynet, set_facts
+from tests.incidents.conftest import make_incident
+
+CPH = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2026, 5, 4, 12, 0, tzinfo=CPH)
+URL = reverse("incidents:dashboard")
+
+
+@pytest.fixture(autouse=True)
+def frozen():
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+def aware_hours_ago(reporter, hours: float, **facts):
+    return make_incident(reporter, now=NOW, discovered_at=NOW - timedelta(hours=hours), **facts)
+
+
+def references_in(html: str) -> list[str]:
+    return re.findall(r'<th scope="row"><a href="[^"]+">(SB-\d{4}-\d{4})</a>', html)
+
+
+@pytest.fixture
+def board(reporter, gdpr_user):
+    """One incident per band, a stopped clock and a closed case."""
+    later = aware_hours_ago(reporter, 10)  # 62 h left
+    day = aware_hours_ago(reporter, 50)  # 22 h left
+    six = aware_hours_ago(reporter, 69.75)  # 2 h 15 min left
+    overdue = aware_hours_ago(reporter, 77)  # overdue by 5 h
+    stopped = aware_hours_ago(reporter, 100)
+    notify_datatilsynet(stopped, at=NOW - timedelta(hours=40), by=gdpr_user)
+    closed = aware_hours_ago(reporter, 90)
+    set_facts(closed, status=Status.CLOSED)
+    return {
+        "later": later,
+        "day": day,
+        "six": six,
+        "overdue": overdue,
+        "stopped": stopped,
+        "closed": closed,
+    }
+
+
+def test_the_gdpr_unit_sees_open_incidents_most_urgent_first(client, gdpr_user, board):
+    client.force_login(gdpr_user)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert references_in(response.text) == [
+        board[k].reference for k in ("overdue", "six", "day", "later", "stopped")
+    ]
+
+
+def test_each_row_shows_its_band_in_words_icon_and_colour(client, gdpr_user, board):
+    client.force_login(gdpr_user)
+    html = client.get(URL).text
+    for key, band, label, left in [
+        ("overdue", "overdue", "Overskredet", "overskredet med 5 t"),
+        ("six", "6h", "Under 6 timer", "2 t 15 min tilbage"),
+        ("day", "24h", "Under 24 timer", "22 t tilbage"),
+        ("later", "later", "Over 24 timer", "62 t tilbage"),
+        ("stopped", "stopped", "Fristen er stoppet", "Fristen er stoppet"),
+    ]:
+        row = re.search(
+            rf'<tr class="deadline-row band-{band}"[^>]*>\s*<th scope="row"><a [^>]+>'
+            rf"{board[key].reference}</a>.*?</tr>",
+            html,
+            re.S,
+        )
+        assert row, key
+        assert f'<span class="band-text">{label}</span>' in row.group(0)
+        assert 'class="band-icon" aria-hidden="true"' in row.group(0)
+        assert f'<strong class="time-left">{left}</strong>' in row.group(0)
+
+
+def test_badges_say_what_each_incident_still_needs(client, gdpr_user, reporter):
+    old = make_incident(reporter, now=NOW - timedelta(days=8))
+    set_facts(
+        old,
+        contained_at=NOW - timedelta(days=7),
+        assessed_at=NOW - timedelta(days=7),
+        risk_level=RiskLevel.HIGH,
+        notify_decision=NotifyDecision.NOTIFY,
+        decided_at=NOW - timedelta(days=7),
+    )
+    fresh = make_incident(reporter, now=NOW)
+    client.force_login(gdpr_user)
+    html = client.get(URL).text
+    old_row = re.search(rf"{old.reference}</a>.*?</tr>", html, re.S).group(0)
+    fresh_row = re.search(rf"{fresh.reference}</a>.*?</tr>", html, re.S).group(0)
+    assert re.findall(r"missing-(\w+)", old_row) == ["datatilsynet", "subjects", "journalising"]
+    assert re.findall(r"missing-(\w+)", fresh_row) == [
+        "containment",
+        "assessment",
+        "notify_decision",
+    ]
+
+
+def test_queues_filter_the_list_and_show_counts(client, gdpr_user, board):
+    set_facts(board["later"], owner=gdpr_user, assessed_at=NOW, risk_level=RiskLevel.HIGH)
+    client.force_login(gdpr_user)
+    html = client.get(URL).text
+    counts = dict(re.findall(r'id="count-(\w+)">(\d+)<', html))
+    assert counts == {
+        "alle": "5",
+        "vurdering": "4",
+        "anmeldelse": "4",
+        "registrerede": "1",
+        "overskredet": "1",
+        "mine": "1",
+    }
+    assert references_in(client.get(URL, {"ko": "overskredet"}).text) == [
+        board["overdue"].reference
+    ]
+    assert references_in(client.get(URL, {"ko": "mine"}).text) == [board["later"].reference]
+    assert references_in(client.get(URL, {"ko": "registrerede"}).text) == [board["later"].reference]
+
+
+def test_it_filters_by_category_department_and_status(client, gdpr_user, reporter, colleague):
+    lost = make_incident(reporter, now=NOW)
+    phishing = make_incident(colleague, now=NOW, category="phishing")
+    set_facts(phishing, status=Status.ESCALATED)
+    client.force_login(gdpr_user)
+    assert references_in(client.get(URL, {"kategori": "phishing"}).text) == [phishing.reference]
+    dept = lost.department_id
+    assert references_in(client.get(URL, {"afdeling": dept}).text) == [lost.reference]
+    assert references_in(client.get(URL, {"status": "escalated"}).text) == [phishing.reference]
+
+
+@pytest.mark.parametrize(
+    "query", [{"afdeling": "abc"}, {"kategori": "nonsense"}, {"ko": "x"}, {"side": "zzz"}]
+)
+def test_bad_filter_input_gives_a_friendly_message_not_an_error(client, gdpr_user, board, query):
+    client.force_login(gdpr_user)
+    response = client.get(URL, query)
+    assert response.status_code == 200
+    assert len(references_in(response.text)) == 5
+    if "side" not in query:
+        assert "Filteret kunne ikke bruges" in response.text
+
+
+def test_it_sees_the_dashboard_read_only(client, it_user, board):
+    client.force_login(it_user)
+    response = client.get(URL)
+    assert response.status_code == 200
+    assert "uden at kunne behandle sagerne" in response.text
+
+
+@pytest.mark.parametrize("persona", ["reporter", "manager", "colleague"])
+def test_employees_and_managers_are_refused(client, request, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(URL).status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_login(client):
+    response = client.get(URL)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/log-ind/")
+
+
+def test_it_answers_only_get(client, gdpr_user):
+    client.force_login(gdpr_user)
+    assert client.post(URL).status_code == 405
+
+
+def _queries_for_dashboard(client) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(URL).status_code == 200
+    return len(queries)
+
+
+def test_the_number_of_queries_does_not_grow_with_the_number_of_incidents(
+    client, gdpr_user, reporter, colleague
+):
+    client.force_login(gdpr_user)
+    first = aware_hours_ago(reporter, 1)
+    notify_datatilsynet(first, at=NOW, by=gdpr_user)
+    with_one = _queries_for_dashboard(client)
+    for n in range(199):
+        incident = aware_hours_ago(colleague if n % 2 else reporter, n % 90)
+        set_facts(incident, owner=gdpr_user if n % 3 else None)
+        if n % 7 == 0:
+            notify_datatilsynet(incident, at=NOW, by=gdpr_user)
+    assert _queries_for_dashboard(client) == with_one
+
+
+@pytest.fixture(autouse=True)
+def _db(db):
+    pass

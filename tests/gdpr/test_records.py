@@ -1,0 +1,249 @@
+"""The Datatilsynet draft, the art. 33(5) register with its CSV export, and the statistics."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.urls import reverse
+
+from incidents.models import NotifyDecision, RiskLevel, SubjectsExemption
+from tests.gdpr.conftest import notify_datatilsynet, set_facts
+from tests.incidents.conftest import make_incident
+
+CPH = ZoneInfo("Europe/Copenhagen")
+NOW = datetime(2026, 5, 10, 12, 0, tzinfo=CPH)
+CPR = "010190-1234"
+CITIZEN = "Bodil Borgersen"
+
+
+@pytest.fixture(autouse=True)
+def frozen(db):
+    with time_machine.travel(NOW, tick=False):
+        yield
+
+
+@pytest.fixture
+def notified(reporter, gdpr_user):
+    """A breach notified to Datatilsynet with every item recorded."""
+    incident = make_incident(
+        reporter,
+        now=datetime(2026, 5, 4, 9, 0, tzinfo=CPH),
+        category="misdirected_mail",
+        description=f"Brev om {CITIZEN} ({CPR}) sendt forkert.",
+        occurred_at=datetime(2026, 5, 3, 15, 0, tzinfo=CPH),
+    )
+    set_facts(
+        incident,
+        contained_at=datetime(2026, 5, 4, 11, 0, tzinfo=CPH),
+        containment_description="Modtageren har slettet e-mailen.",
+        breach_types=["confidentiality"],
+        subjects_estimate=1,
+        records_estimate=3,
+        likely_consequences=f"Risiko for identitetstyveri (CPR {CPR}).",
+        measures_taken="Ny kontrol af modtageradresser.",
+        measures_proposed="Undervisning af afdelingen.",
+        measures_before="Sikker post er standard.",
+        risk_level=RiskLevel.HIGH,
+        risk_reasoning="CPR-nummer og helbredsoplysninger.",
+        assessed_at=datetime(2026, 5, 4, 13, 0, tzinfo=CPH),
+        decision_reasoning="Høj risiko for den registrerede.",
+        subjects_informed_at=datetime(2026, 5, 5, 10, 0, tzinfo=CPH),
+        subjects_informed_how="Brev i Digital Post.",
+        sbsys_case_number="26-000123",
+    )
+    notify_datatilsynet(
+        incident,
+        at=datetime(2026, 5, 5, 9, 0, tzinfo=CPH),
+        by=gdpr_user,
+        content="Fejlsendt e-mail med CPR-nummer.",
+    )
+    return incident
+
+
+def draft_url(incident) -> str:
+    return reverse("incidents:draft", args=[incident.reference])
+
+
+def test_the_draft_of_a_notified_breach_has_every_item_and_no_personal_data(
+    client, gdpr_user, notified
+):
+    client.force_login(gdpr_user)
+    response = client.get(draft_url(notified))
+    assert response.status_code == 200
+    html = response.text
+    for key in [
+        "contact",
+        "description",
+        "subjects",
+        "records",
+        "subject_consequences",
+        "likely_consequences",
+        "measures",
+        "measures_before",
+        "mitigation",
+        "informed",
+        "later",
+        "breach_type",
+        "timeline",
+        "delay",
+    ]:
+        assert f'id="item-{key}"' in html, key
+    assert "Alle punkter er udfyldt." in html
+    assert "Mangler</span>" not in html
+    assert "sikkerhedsbrud@herlev.dk" in html
+    assert "Ca. 1 personer" in html
+    assert "Ja, 5. maj 2026 kl. 10:00. Brev i Digital Post." in html
+    assert "Sket: 3. maj 2026 kl. 15:00" in html
+    assert "Inddæmmet: 4. maj 2026 kl. 11:00" in html
+    assert CPR not in html
+    assert CITIZEN not in html
+    assert "Rikke" not in html
+    assert "[CPR-nummer fjernet]" in html
+
+
+def test_the_draft_flags_what_is_missing_for_a_fresh_late_report(client, gdpr_user, reporter):
+    incident = make_incident(reporter, now=NOW - timedelta(hours=80))
+    client.force_login(gdpr_user)
+    html = client.get(draft_url(incident)).text
+    missing = re.findall(r'id="item-(\w+)">\s*<h2[^>]*>[^<]*<span class="badge', html)
+    assert {"description", "records", "subject_consequences", "delay", "timeline"} <= set(missing)
+    assert "Følgende eftersendes" in html
+
+
+def test_the_incident_page_links_handlers_to_the_draft(client, gdpr_user, reporter, notified):
+    client.force_login(gdpr_user)
+    assert (
+        draft_url(notified)
+        in client.get(notified_url := f"/sikkerhedsbrud/{notified.reference}/").text
+    )
+    client.force_login(reporter)
+    assert draft_url(notified) not in client.get(notified_url).text
+
+
+def test_the_draft_is_404_for_outsiders_and_403_for_those_who_see_the_case(
+    client, notified, colleague, reporter, it_user
+):
+    client.force_login(colleague)
+    assert client.get(draft_url(notified)).status_code == 404
+    client.force_login(reporter)
+    assert client.get(draft_url(notified)).status_code == 403
+    client.force_login(it_user)
+    assert client.get(draft_url(notified)).status_code == 403
+
+
+def test_the_draft_answers_only_get(client, gdpr_user, notified):
+    client.force_login(gdpr_user)
+    assert client.post(draft_url(notified)).status_code == 405
+
+
+# --- The register -----------------------------------------------------------------------------
+
+
+@pytest.fixture
+def not_notified(colleague, gdpr_user):
+    incident = make_incident(colleague, now=datetime(2026, 2, 1, 9, 0, tzinfo=CPH))
+    return set_facts(
+        incident,
+        notify_decision=NotifyDecision.NOT_NOTIFY,
+        decision_reasoning="Krypteret udstyr.",
+        decided_at=datetime(2026, 2, 1, 12, 0, tzinfo=CPH),
+        risk_level=RiskLevel.NONE,
+        subjects_exemption=SubjectsExemption.ART34_3A,
+    )
+
+
+def test_the_register_lists_every_breach_of_the_year_notified_or_not(
+    client, gdpr_user, notified, not_notified, reporter
+):
+    last_year = make_incident(reporter, now=datetime(2025, 6, 1, 9, 0, tzinfo=CPH))
+    client.force_login(gdpr_user)
+    html = client.get(reverse("incidents:register"), {"aar": "2026"}).text
+    assert notified.reference in html
+    assert not_notified.reference in html
+    assert last_year.reference not in html
+    assert "Høj risiko for den registrerede." in html
+    assert "Krypteret udstyr." in html
+    assert "Ny kontrol af modtageradresser." in html
+    assert CPR not in html
+    assert CITIZEN not in html
+    assert last_year.reference in client.get(reverse("incidents:register"), {"aar": "2025"}).text
+
+
+def test_the_csv_opens_in_danish_excel_and_holds_no_personal_data(
+    client, gdpr_user, notified, not_notified
+):
+    client.force_login(gdpr_user)
+    response = client.get(reverse("incidents:register_csv"), {"aar": "2026"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert 'filename="brudfortegnelse-2026.csv"' in response["Content-Disposition"]
+    raw = response.content
+    assert raw.startswith(b"\xef\xbb\xbf")
+    text = raw.decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0][:3] == ["Reference", "Kategori", "Afdeling"]
+    assert [r[0] for r in rows[1:]] == [not_notified.reference, notified.reference]
+    row = dict(zip(rows[0], rows[2], strict=True))
+    assert row["Anmeldt til Datatilsynet"] == "5. maj 2026 kl. 09:00"
+    assert row["Beslutning"] == "Anmeldes til Datatilsynet"
+    assert row["Virkninger"] == "Risiko for identitetstyveri (CPR [CPR-nummer fjernet])."
+    assert "æ" in text or "ø" in text
+    assert CPR not in text
+    assert CITIZEN not in text
+    assert "Rikke" not in text
+
+
+@pytest.mark.parametrize("year", ["abc", "1900", "20266", "-1"])
+def test_a_bad_year_gives_a_friendly_message(client, gdpr_user, notified, year):
+    client.force_login(gdpr_user)
+    response = client.get(reverse("incidents:register"), {"aar": year})
+    assert response.status_code == 200
+    assert "Året kunne ikke bruges" in response.text
+    assert client.get(reverse("incidents:register_csv"), {"aar": year}).status_code == 200
+
+
+@pytest.mark.parametrize("name", ["register", "register_csv"])
+@pytest.mark.parametrize("persona", ["reporter", "manager", "it_user"])
+def test_the_register_is_the_gdpr_units_alone(client, request, name, persona):
+    client.force_login(request.getfixturevalue(persona))
+    assert client.get(reverse(f"incidents:{name}")).status_code == 403
+
+
+@pytest.mark.parametrize("name", ["register", "register_csv", "statistics"])
+def test_register_and_statistics_answer_only_get(client, gdpr_user, name):
+    client.force_login(gdpr_user)
+    assert client.post(reverse(f"incidents:{name}")).status_code == 405
+
+
+# --- Statistics -------------------------------------------------------------------------------
+
+
+def test_statistics_show_counts_shares_medians_and_repeats(
+    client, gdpr_user, notified, not_notified, reporter
+):
+    make_incident(reporter, now=datetime(2026, 5, 6, 9, 0, tzinfo=CPH), category="misdirected_mail")
+    client.force_login(gdpr_user)
+    html = client.get(reverse("incidents:statistics"), {"aar": "2026"}).text
+    assert '<dd class="col-sm-7" id="stat-total">3</dd>' in html
+    assert "100 % (1 af 1 anmeldte)" in html
+    assert 'id="stat-containment">2,0 timer' in html or 'id="stat-containment">2.0 timer' in html
+    assert '<svg viewBox="0 0 720 300" role="img"' in html
+    assert '<title id="per-month-title">' in html
+    table = re.search(r'id="per-month-table">.*?</table>', html, re.S).group(0)
+    assert re.search(r"Følsom e-mail[^<]*</th>(<td>\d+</td>){4}<td>2</td>", table)
+    repeats = re.search(r'id="repeats-table">.*?</table>', html, re.S).group(0)
+    assert "<td>Borgerservice</td>" in repeats
+    assert "<td>2</td>" in repeats
+
+
+def test_it_may_see_statistics_but_employees_may_not(client, it_user, reporter):
+    client.force_login(it_user)
+    assert client.get(reverse("incidents:statistics")).status_code == 200
+    client.force_login(reporter)
+    assert client.get(reverse("incidents:statistics")).status_code == 403
