@@ -32,7 +32,7 @@ run: db
 	$(PY) manage.py migrate --no-input
 	$(PY) manage.py collectstatic --no-input --verbosity 0
 	PORTAL_DEMO=1 $(PY) manage.py create_demo_accounts
-	HTTPS=0 PORT=$(PORT) scripts/serve.sh
+	HTTPS=0 PORT=$(PORT) SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} scripts/serve.sh
 
 test: db browser lint
 	$(PY) -m pytest
