@@ -51,3 +51,7 @@ stop:
 
 clean: stop
 	rm -rf $(VENV) var staticfiles
+
+# BENCH_ARGS="--sizes 1000 --duration 3" for a quick run; see README, "Benchmark".
+bench: db
+	$(PY) bench/run.py $(BENCH_ARGS)

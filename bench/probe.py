@@ -1,0 +1,213 @@
+"""The Django-aware half of the benchmark, run by bench/run.py as a subprocess.
+
+It seeds, resolves the endpoints by URL name (an endpoint whose name does not exist yet is skipped
+with a reason) and counts each endpoint's database queries with the test client. Every command
+prints one JSON document on stdout.
+
+Usage: python -m bench.probe people|seed|endpoints|queries|cleanup [options]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from datetime import timedelta
+
+import django
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings")
+django.setup()
+
+from django.apps import apps  # noqa: E402
+from django.contrib.auth.models import User  # noqa: E402
+from django.contrib.staticfiles.storage import staticfiles_storage  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from django.urls import NoReverseMatch, reverse  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from bench import seed  # noqa: E402
+from incidents.models import DatatilsynetNotification, Incident, Status  # noqa: E402
+
+STATIC_FILE = "css/portal.css"
+SEARCH_QUERY = "adgangskode"
+# The register export may land under any of these names (GDPR dashboard issue).
+REGISTER_CSV_NAMES = (
+    "incidents:register_csv",
+    "incidents:register_export",
+    "incidents:export_csv",
+    "incidents:register-csv",
+    "incidents:csv",
+)
+
+
+@dataclass
+class Endpoint:
+    name: str
+    persona: str | None  # key of seed.PERSONAS; None: anonymous
+    method: str = "GET"
+    path: str = ""
+    skip: str = ""
+    form: dict[str, str] = field(default_factory=dict)
+
+
+def _reverse(name: str, *args: str) -> str | None:
+    try:
+        return reverse(name, args=args)
+    except NoReverseMatch:
+        return None
+
+
+def _section_slug() -> str | None:
+    """The slug of the first guidance object that has one (the folder's sections)."""
+    for model in apps.get_app_config("guidance").get_models():
+        if any(f.name == "slug" for f in model._meta.get_fields()):
+            slug = model.objects.order_by("pk").values_list("slug", flat=True).first()
+            if slug:
+                return slug
+    return None
+
+
+def _detail_reference() -> str | None:
+    """A realistic incident for the detail page: closed, notified, with a full timeline."""
+    notified = DatatilsynetNotification.objects.values("incident_id")
+    incident = (
+        Incident.objects.filter(status=Status.CLOSED, pk__in=notified, submission_token=None)
+        .order_by("-reported_at")
+        .values_list("reference", flat=True)
+        .first()
+    )
+    return incident or Incident.objects.values_list("reference", flat=True).first()
+
+
+def report_form() -> dict[str, str]:
+    """Valid report form fields (without CSRF and submission tokens, which change per request)."""
+    discovered = timezone.localtime(timezone.now() - timedelta(hours=1))
+    return {
+        "category": "misdirected_mail",
+        "discovered_at": discovered.strftime("%Y-%m-%dT%H:%M"),
+        "occurred_at": "",
+        "description": "Brev med oplysninger om 3 borgere sendt til forkert adresse.",
+        "personal_data": "yes",
+        "data_kinds": "ordinary",
+        "affected_estimate": "3",
+        "stopped": "yes",
+        "stop_description": "Modtageren har slettet brevet.",
+        "manager_informed": "on",
+    }
+
+
+def endpoints() -> list[Endpoint]:
+    result = [
+        Endpoint("bare", None, path=reverse("bench_bare")),
+        Endpoint("static", None, path=staticfiles_storage.url(STATIC_FILE)),
+    ]
+
+    def page(name: str, persona: str, url_name: str, *args: str, query: str = "") -> None:
+        path = _reverse(url_name, *args)
+        if path is None:
+            result.append(Endpoint(name, persona, skip=f"URL name {url_name!r} does not exist"))
+        else:
+            result.append(Endpoint(name, persona, path=path + query))
+
+    page("home", "reporter", "guidance:home")
+    slug = _section_slug()
+    if slug is None:
+        result.append(Endpoint("section", "reporter", skip="no guidance section with a slug"))
+    else:
+        page("section", "reporter", "guidance:section", slug)
+    page("search", "reporter", "guidance:search", query=f"?q={SEARCH_QUERY}")
+    page("dashboard", "gdpr", "incidents:dashboard")
+    reference = _detail_reference()
+    if reference is None:
+        result.append(Endpoint("detail", "gdpr", skip="no incident to show"))
+    else:
+        page("detail", "gdpr", "incidents:detail", reference)
+    for name in REGISTER_CSV_NAMES:
+        if _reverse(name) is not None:
+            page("register_csv", "gdpr", name)
+            break
+    else:
+        result.append(
+            Endpoint(
+                "register_csv",
+                "gdpr",
+                skip="no register CSV URL (tried " + ", ".join(REGISTER_CSV_NAMES) + ")",
+            )
+        )
+    report = _reverse("incidents:report")
+    if report is None:
+        result.append(Endpoint("report", "reporter", "POST", skip="no incidents:report URL"))
+    else:
+        result.append(Endpoint("report", "reporter", "POST", path=report, form=report_form()))
+    return result
+
+
+def count_queries() -> dict[str, dict]:
+    """Queries per request for every endpoint, measured on the second request (warm caches)."""
+    counts = {}
+    for endpoint in endpoints():
+        if endpoint.skip:
+            continue
+        client = Client()
+        if endpoint.persona:
+            client.force_login(User.objects.get(username=seed.PERSONAS[endpoint.persona]))
+
+        def once(endpoint: Endpoint = endpoint, client: Client = client):
+            if endpoint.method == "POST":
+                data = {**endpoint.form, "submission_token": seed.new_submission_token()}
+                return client.post(endpoint.path, data)
+            return client.get(endpoint.path)
+
+        once()
+        with CaptureQueriesContext(connection) as captured:
+            response = once()
+        counts[endpoint.name] = {"queries": len(captured), "status": response.status_code}
+    return counts
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="bench.probe")
+    sub = parser.add_subparsers(dest="command", required=True)
+    people = sub.add_parser("people")
+    people.add_argument("--users", type=int, default=2000)
+    people.add_argument("--departments", type=int, default=40)
+    people.add_argument("--password", required=True)
+    grow = sub.add_parser("seed")
+    grow.add_argument("--total", type=int, required=True)
+    sub.add_parser("endpoints")
+    sub.add_parser("queries")
+    sub.add_parser("cleanup")
+    args = parser.parse_args(argv)
+
+    started = time.monotonic()
+    if args.command == "people":
+        seed.seed_people(users=args.users, departments=args.departments, password=args.password)
+        out: object = {"users": User.objects.count(), "personas": seed.PERSONAS}
+    elif args.command == "seed":
+        added = seed.seed_incidents(total=args.total)
+        total = Incident.objects.count()
+        open_count = Incident.objects.open().count()
+        out = {
+            "added": added,
+            "incidents": total,
+            "open_share": round(open_count / total, 4) if total else 0,
+            "seconds": round(time.monotonic() - started, 1),
+        }
+    elif args.command == "endpoints":
+        out = [asdict(e) for e in endpoints()]
+    elif args.command == "queries":
+        out = count_queries()
+    else:
+        out = {"removed_submissions": seed.remove_submissions()}
+    json.dump(out, sys.stdout)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
