@@ -36,14 +36,7 @@ from incidents.models import DatatilsynetNotification, Incident, Status  # noqa:
 
 STATIC_FILE = "css/portal.css"
 SEARCH_QUERY = "adgangskode"
-# The register export may land under any of these names (GDPR dashboard issue).
-REGISTER_CSV_NAMES = (
-    "incidents:register_csv",
-    "incidents:register_export",
-    "incidents:export_csv",
-    "incidents:register-csv",
-    "incidents:csv",
-)
+REGISTER_CSV_NAMES = ("incidents:register_csv",)
 
 
 @dataclass

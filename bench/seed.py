@@ -459,7 +459,8 @@ def remove_submissions() -> int:
         ids = list(submitted.values_list("pk", flat=True))
         TimelineEntry.objects.filter(incident_id__in=ids).delete()
         DatatilsynetNotification.objects.filter(incident_id__in=ids).delete()
-        deleted, _ = Incident.objects.filter(pk__in=ids).delete()
+        # Cascades to their outbox e-mails and attachments.
+        Incident.objects.filter(pk__in=ids).delete()
         highest: dict[int, int] = defaultdict(int)
         for reference in Incident.objects.values_list("reference", flat=True).iterator():
             _, year, number = reference.split("-")
@@ -467,7 +468,7 @@ def remove_submissions() -> int:
         for counter in ReferenceCounter.objects.select_for_update():
             counter.last_number = highest.get(counter.year, 0)
             counter.save(update_fields=["last_number"])
-    return deleted
+    return len(ids)
 
 
 def new_submission_token() -> str:
