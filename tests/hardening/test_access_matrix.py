@@ -16,7 +16,6 @@ from django.urls import URLPattern
 
 from tests.hardening.access_table import PERSONAS, TABLE, outcomes
 from tests.hardening.world import build_world, kwargs_for
-from tests.urlwalk import iter_patterns
 
 pytestmark = pytest.mark.django_db
 
