@@ -76,7 +76,13 @@ def open_as(page, live_server, user, path: str) -> None:
         client = Client()
         client.force_login(user)
         page.context.add_cookies(
-            [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+            [
+                {
+                    "name": "sessionid",
+                    "value": client.cookies["sessionid"].value,
+                    "url": live_server.url,
+                }
+            ]
         )
     page.goto(live_server.url + path)
     page.wait_for_load_state()
