@@ -218,6 +218,15 @@ else:
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sikkerhedsportalen <noreply@herlev.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Retention (manage.py apply_retention, daily) ----------------------------------------------
+# Evidence files (photos, screenshots, letters) are needed while the case is worked on and for a
+# short while after in case it is reopened: deleted this many days after the incident is closed.
+RETENTION_ATTACHMENTS_DAYS = env_int("RETENTION_ATTACHMENTS_DAYS", 90, minimum=1)
+# The reporter's own words may name citizens. The register (art. 33(5)) keeps the facts, the
+# assessment and the decision; the free text goes after 5 years, so it is still there for
+# Datatilsynet's follow-up questions and for the limitation period of a fine case (5 years).
+RETENTION_PERSONAL_TEXT_DAYS = env_int("RETENTION_PERSONAL_TEXT_DAYS", 5 * 365 + 1, minimum=1)
+
 # --- Background jobs -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
