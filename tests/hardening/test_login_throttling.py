@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -66,10 +69,7 @@ def test_a_successful_login_forgets_earlier_failures(client, reporter):
     assert _try(client, PASSWORD).status_code == 302
 
 
-def test_the_cool_off_and_limit_come_from_the_environment(monkeypatch):
-    import subprocess
-    import sys
-
+def test_the_cool_off_and_limit_come_from_the_environment():
     code = (
         "import django, os; os.environ.setdefault('DJANGO_SETTINGS_MODULE', 'portal.settings');"
         "from django.conf import settings; print(settings.LOGIN_FAILURE_LIMIT,"
@@ -78,7 +78,7 @@ def test_the_cool_off_and_limit_come_from_the_environment(monkeypatch):
     env = {"LOGIN_FAILURE_LIMIT": "3", "LOGIN_COOLOFF_MINUTES": "30", "HTTPS": "0"}
     result = subprocess.run(
         [sys.executable, "-c", code],
-        env={**__import__("os").environ, **env},
+        env={**os.environ, **env},
         capture_output=True,
         text=True,
         check=True,
