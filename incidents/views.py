@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from incidents import forms, services
@@ -24,6 +25,8 @@ from incidents.models import Category, Incident, Status, TimelineEntry
 # --- Reporting -------------------------------------------------------------------------------
 
 
+# What the reporter typed never goes into an error report (mailed tracebacks, debug pages).
+@sensitive_post_parameters()
 @require_http_methods(["GET", "POST"])
 def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
@@ -445,6 +448,7 @@ def message(request: HttpRequest, reference: str) -> HttpResponse:
     return _act(request, reference, "message", _without_version(services.incident_send_message))
 
 
+@sensitive_post_parameters()
 @require_POST
 def add_information(request: HttpRequest, reference: str) -> HttpResponse:
     def perform(*, attachments, **kwargs):

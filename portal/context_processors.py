@@ -13,6 +13,7 @@ def portal(request: HttpRequest) -> dict:
     return {
         "organisation": settings.PORTAL_ORGANISATION,
         "contacts": settings.PORTAL_CONTACTS,
+        "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "show_dashboard_link": bool(user and roles.can_see_dashboard(user)),
         "show_case_list_link": bool(user and roles.can_see_others_incidents(user)),
     }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import secrets
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -78,6 +79,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_tasks",
     "django_tasks_db",
+    "axes",
 ]
 
 MIDDLEWARE = [
@@ -93,6 +95,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into its lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "portal.urls"
@@ -123,8 +127,36 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "guidance:home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [{"NAME": "portal.validators.FolderPasswordValidator"}]
-SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 60 * 60, minimum=60)
+# Inactivity timeout: every request pushes the expiry forward, so the session ends this many
+# seconds after the last page was used (an unattended screen in a citizen-facing office).
+SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60, minimum=60)
+SESSION_SAVE_EVERY_REQUEST = True
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# Changing a password ends every other session of that user: Django checks each session's
+# password hash on every request (django.contrib.auth's session verification).
+
+# Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
+# one address, further attempts are refused for LOGIN_COOLOFF_MINUTES, correct password or not.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
+# axes locks on the attempt that reaches its limit: the next attempt after the allowed ones.
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT + 1
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15, minimum=1))
+# Only this username from this address: a stranger cannot lock a colleague out from elsewhere.
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+# The message promises a time; a retry while locked out must not move it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Logs say who was locked out, never what they typed (no passwords, see "no personal data").
+AXES_VERBOSE = True
+if env_bool("TRUST_X_FORWARDED_FOR", default=False):
+    # Behind a proxy that sets X-Forwarded-For itself: lock the client's address, not the proxy's.
+    AXES_IPWARE_PROXY_COUNT = 1
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -185,6 +217,15 @@ else:
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sikkerhedsportalen <noreply@herlev.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- Retention (manage.py apply_retention, daily) ----------------------------------------------
+# Evidence files (photos, screenshots, letters) are needed while the case is worked on and for a
+# short while after in case it is reopened: deleted this many days after the incident is closed.
+RETENTION_ATTACHMENTS_DAYS = env_int("RETENTION_ATTACHMENTS_DAYS", 90, minimum=1)
+# The reporter's own words may name citizens. The register (art. 33(5)) keeps the facts, the
+# assessment and the decision; the free text goes after 5 years, so it is still there for
+# Datatilsynet's follow-up questions and for the limitation period of a fine case (5 years).
+RETENTION_PERSONAL_TEXT_DAYS = env_int("RETENTION_PERSONAL_TEXT_DAYS", 5 * 365 + 1, minimum=1)
 
 # --- Background jobs -------------------------------------------------------------------------
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}

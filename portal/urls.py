@@ -1,9 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 from portal.forms import LoginForm
+from portal.views import admin_login
 
 admin.site.site_header = "Sikkerhedsportalen – administration"
 admin.site.site_title = "Sikkerhedsportalen"
@@ -18,7 +18,7 @@ urlpatterns = [
     ),
     path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
     # One login page for everyone, the admin included.
-    path("admin/login/", RedirectView.as_view(pattern_name="login", query_string=True)),
+    path("admin/login/", admin_login),
     path("admin/", admin.site.urls),
     path("sikkerhedsbrud/", include("incidents.urls")),
     path("", include("guidance.urls")),

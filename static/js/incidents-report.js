@@ -1,6 +1,10 @@
 // Show only the first steps for the chosen category. Without JavaScript all steps stay visible.
 (function () {
   "use strict";
+  // After a refused submission, move focus to the error summary so it is read out first.
+  var summary = document.getElementById("form-errors");
+  if (summary) summary.focus();
+
   var form = document.querySelector(".report-form");
   if (!form) return;
   var steps = form.querySelectorAll(".first-step");

@@ -1,4 +1,4 @@
-"""Who sees what: the whole persona × view matrix through get_incident_for_user."""
+"""Who sees what on the incident pages they may open."""
 
 from __future__ import annotations
 
@@ -7,67 +7,9 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-PERSONAS = [
-    "reporter",
-    "colleague",
-    "manager",
-    "other_manager",
-    "it_user",
-    "gdpr_user",
-    "superuser",
-]
-
-# Expected status per persona, in PERSONAS order. Action panels are posted empty: 400 (the form
-# complains) proves the person got through the access check.
-SEE = (200, 404, 200, 404, 200, 200, 200)
-REPORTER_ONLY = (400, 404, 403, 404, 403, 403, 403)
-HANDS_ON = (403, 404, 403, 404, 400, 400, 400)  # IT and the GDPR unit
-HANDLER = (403, 404, 403, 404, 403, 400, 400)  # the GDPR unit (superusers included)
-
-MATRIX = [
-    ("GET", "detail", SEE),
-    ("GET", "receipt", SEE),
-    ("POST", "add_information", REPORTER_ONLY),
-    ("POST", "containment", HANDS_ON),
-    ("POST", "people_notified", HANDS_ON),
-    ("POST", "note", HANDS_ON),
-    ("POST", "message", HANDS_ON),
-    ("POST", "escalate", HANDLER),
-    ("POST", "awareness", HANDLER),
-    ("POST", "assess", HANDLER),
-    ("POST", "decide", HANDLER),
-    ("POST", "datatilsynet", HANDLER),
-    ("POST", "subjects", HANDLER),
-    ("POST", "other", HANDLER),
-    ("POST", "close", HANDLER),
-    ("POST", "reopen", HANDLER),
-]
-
-
-@pytest.mark.parametrize(("method", "view", "expected"), MATRIX, ids=[m[1] for m in MATRIX])
-@pytest.mark.parametrize("index", range(len(PERSONAS)), ids=PERSONAS)
-def test_the_access_matrix(client, request, incident, method, view, expected, index):
-    user = request.getfixturevalue(PERSONAS[index])
-    client.force_login(user)
-    url = reverse(f"incidents:{view}", args=[incident.reference])
-    response = client.get(url) if method == "GET" else client.post(url, {})
-    assert response.status_code == expected[index]
-
-
-@pytest.mark.parametrize(("method", "view", "expected"), MATRIX, ids=[m[1] for m in MATRIX])
-def test_anonymous_visitors_are_sent_to_login(client, incident, method, view, expected):
-    url = reverse(f"incidents:{view}", args=[incident.reference])
-    response = client.get(url) if method == "GET" else client.post(url, {})
-    assert response.status_code == 302
-    assert response["Location"].startswith("/log-ind/")
-
-
-@pytest.mark.parametrize(("method", "view", "expected"), MATRIX, ids=[m[1] for m in MATRIX])
-def test_the_wrong_method_is_refused(client, gdpr_user, incident, method, view, expected):
-    client.force_login(gdpr_user)
-    url = reverse(f"incidents:{view}", args=[incident.reference])
-    response = client.post(url) if method == "GET" else client.get(url)
-    assert response.status_code == 405
+# The persona × view × method matrix for every URL, these views included, is
+# tests/hardening/test_access_matrix.py (table: tests/hardening/access_table.py). This file keeps
+# what each persona sees on the pages they may open.
 
 
 def test_an_unknown_reference_is_404_even_for_the_gdpr_unit(client, gdpr_user):

@@ -1,8 +1,14 @@
 import pytest
-from django.contrib.auth import authenticate
+from django.contrib import auth
 from django.core.management import CommandError, call_command
+from django.test import RequestFactory
 
 from portal import roles
+
+
+def authenticate(**credentials):
+    # django-axes needs the request a login comes with (it throttles per address).
+    return auth.authenticate(RequestFactory().post("/log-ind/"), **credentials)
 
 
 @pytest.mark.django_db

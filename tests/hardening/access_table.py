@@ -1,0 +1,95 @@
+"""The access matrix, written down once: what each persona gets from every URL pattern.
+
+Read by tests/hardening/test_access_matrix.py. A URL pattern without a row fails that test, so a
+new view cannot ship without someone deciding here who may use it.
+
+Each row is `key: (GET, POST)`; each is eight outcomes, one per persona in PERSONAS order:
+  L    302 to the login page, the portal's or the admin's (anonymous visitors)
+  A    302 to the admin's login, which answers 403 to employees without staff rights
+  R    302 somewhere else (the view did its job and redirected)
+  *    anything but a server error (the superuser inside Django's own admin)
+  200, 400, 403, 404, 405, 429 … that status code.
+POSTs carry no data: 400 from a panel (its form complains) proves the person got past the access
+check; 403/404 prove they did not.
+"""
+
+from __future__ import annotations
+
+PERSONAS = (
+    "anonymous",
+    "reporter",
+    "colleague",
+    "manager",
+    "other_manager",
+    "it_user",
+    "gdpr_user",
+    "superuser",
+)
+
+# Outcome rows used by several views. Rikke (reporter) reported the incident; Mona (manager) is
+# her manager; Carl (colleague) and Ole (other_manager) are in another department.
+#            anon rep  col  man  oman it   gdpr su
+EVERYONE = " L   200  200  200  200  200  200  200"
+SEES_IT = "  L   200  404  200  404  200  200  200"
+STAFF = "    L   403  404  403  404  200  200  200"  # IT and the GDPR unit see internals
+REPORTER = " L   400  404  403  404  403  403  403"  # only the reporter adds information
+HANDS_ON = " L   403  404  403  404  400  400  400"  # IT and the GDPR unit
+HANDLER = "  L   403  404  403  404  403  400  400"  # the GDPR unit (and superusers)
+DASHBOARD = "L   403  403  403  403  200  200  200"
+NOT_POST = " L   405  405  405  405  405  405  405"
+NOT_GET = "  L   405  405  405  405  405  405  405"
+
+TABLE: dict[str, tuple[str, str]] = {
+    # --- Log in and out ----------------------------------------------------------------------
+    "login": ("200 R R R R R R R", "200 R R R R R R R"),
+    # Logging out sends everyone to the login page.
+    "logout": (" L   405  405  405  405  405  405  405", "L L L L L L L L"),
+    # Our replacement for the admin's login page (see portal.views.admin_login).
+    "admin/login/": ("L 403 403 403 403 403 403 R", "L 403 403 403 403 403 403 R"),
+    # Every pattern of Django's admin (`admin:*`): one gate (AdminSite.admin_view) guards them all,
+    # so one row covers every model registered now or later.
+    "admin:*": ("L A A A A A A *", "L A A A A A A *"),
+    # The admin's own login is shadowed by ours (same path); its logout sends non-staff home.
+    "admin:login": ("L 403 403 403 403 403 403 R", "L 403 403 403 403 403 403 R"),
+    "admin:logout": ("L R R R R R R *", "L R R R R R R *"),
+    # --- Guidance ----------------------------------------------------------------------------
+    "guidance:home": (EVERYONE, NOT_POST),
+    "guidance:section": (EVERYONE, NOT_POST),
+    "guidance:contacts": (EVERYONE, NOT_POST),
+    "guidance:print": (EVERYONE, NOT_POST),
+    "guidance:search": (EVERYONE, NOT_POST),
+    "guidance:first_aid": (EVERYONE, NOT_POST),
+    "guidance:first_aid_guide": (EVERYONE, NOT_POST),
+    # --- Reporting ---------------------------------------------------------------------------
+    "incidents:report": (EVERYONE, EVERYONE),  # an empty POST re-renders the form with errors
+    "incidents:mine": (EVERYONE, NOT_POST),
+    "incidents:list": (EVERYONE, NOT_POST),  # everyone gets a list of what they may see
+    "incidents:dashboard": (DASHBOARD, NOT_POST),
+    "incidents:detail": (SEES_IT, NOT_POST),
+    "incidents:receipt": (SEES_IT, NOT_POST),
+    "incidents:attachment": (SEES_IT, NOT_POST),
+    "incidents:dt_receipt": (STAFF, NOT_POST),
+    # --- Handling panels (POST only) -----------------------------------------------------------
+    "incidents:add_information": (NOT_GET, REPORTER),
+    "incidents:containment": (NOT_GET, HANDS_ON),
+    "incidents:people_notified": (NOT_GET, HANDS_ON),
+    "incidents:note": (NOT_GET, HANDS_ON),
+    "incidents:message": (NOT_GET, HANDS_ON),
+    "incidents:escalate": (NOT_GET, HANDLER),
+    "incidents:awareness": (NOT_GET, HANDLER),
+    "incidents:assess": (NOT_GET, HANDLER),
+    "incidents:decide": (NOT_GET, HANDLER),
+    "incidents:datatilsynet": (NOT_GET, HANDLER),
+    "incidents:subjects": (NOT_GET, HANDLER),
+    "incidents:other": (NOT_GET, HANDLER),
+    "incidents:close": (NOT_GET, HANDLER),
+    "incidents:reopen": (NOT_GET, HANDLER),
+    # --- The GDPR unit's pages (gdpr branch): the lead adds one row per URL when merging. --------
+}
+
+
+def outcomes(row: str) -> dict[str, str]:
+    codes = row.split()
+    if len(codes) != len(PERSONAS):
+        raise ValueError(f"{row!r} has {len(codes)} outcomes, not {len(PERSONAS)}")
+    return dict(zip(PERSONAS, codes, strict=True))

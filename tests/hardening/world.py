@@ -1,0 +1,81 @@
+"""One incident with everything a URL can point at, and the sample arguments for every route.
+
+Shared by the access matrix, the CSP/CSRF checks and the fuzzing tests.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
+
+from guidance.content import import_folder
+from guidance.first_aid import GUIDES
+from guidance.models import Section
+from incidents import services
+from incidents.models import Attachment, DatatilsynetNotification, Incident
+from tests.incidents.conftest import make_incident
+
+PDF = b"%PDF-1.4\n% test\n"
+
+
+@dataclass
+class World:
+    incident: Incident
+    attachment: Attachment
+    dt_notification: DatatilsynetNotification
+    section_slug: str
+    guide_slug: str
+    personas: dict
+
+
+def build_world(personas: dict) -> World:
+    """Rikke's report with an attachment, decided notifiable and notified with a receipt."""
+    if not Section.objects.exists():
+        import_folder()  # transactional tests before us may have flushed the migration's data
+    reporter, gdpr = personas["reporter"], personas["gdpr_user"]
+    incident = make_incident(
+        reporter, files=[SimpleUploadedFile("foto.pdf", PDF, content_type="application/pdf")]
+    )
+    incident = services.incident_decide(
+        incident=incident,
+        actor=gdpr,
+        notify_decision="notify",
+        decision_reasoning="Mange borgere berørt.",
+        expected_version=None,
+    )
+    dt = services.incident_record_dt_notification(
+        incident=incident,
+        actor=gdpr,
+        notified_at=timezone.now(),
+        dt_reference="2026-441-0001",
+        content="Mistet mobil.",
+        receipt=SimpleUploadedFile("kvittering.pdf", PDF, content_type="application/pdf"),
+        expected_version=None,
+    )
+    incident.refresh_from_db()
+    return World(
+        incident=incident,
+        attachment=incident.attachments.get(),
+        dt_notification=dt,
+        section_slug=Section.objects.in_order().first().slug,
+        guide_slug=next(iter(GUIDES)).slug,
+        personas=personas,
+    )
+
+
+def kwargs_for(key: str, params: list[str], world: World) -> dict:
+    """Arguments that make `key`'s URL point at something that exists."""
+    samples = {
+        "reference": world.incident.reference,
+        "slug": world.guide_slug if key == "guidance:first_aid_guide" else world.section_slug,
+        "pk": world.dt_notification.pk if key == "incidents:dt_receipt" else world.attachment.pk,
+        # The admin's own arguments: the superuser's page is as good as any.
+        "object_id": str(world.personas["superuser"].pk),
+        "id": str(world.personas["reporter"].pk),
+        "content_type_id": "1",
+        "app_label": "auth",
+        "url": "findes-ikke/",  # the admin's catch-all
+    }
+    return {name: samples[name] for name in params}
