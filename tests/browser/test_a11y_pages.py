@@ -57,10 +57,10 @@ PAGES = [
     Page("dashboard", "gdpr_user", lambda w: "/sikkerhedsbrud/frister/"),
     Page("403", "reporter", lambda w: "/sikkerhedsbrud/frister/"),
     Page("404", "reporter", lambda w: "/findes-ikke/"),
-    # The GDPR unit's pages (gdpr branch) — the lead adds one line each when merging, e.g.
-    # Page("draft", "gdpr_user", lambda w: f"/sikkerhedsbrud/{w.incident}/<draft path>/"),
-    # Page("register", "gdpr_user", lambda w: "<register path>"),
-    # Page("statistics", "gdpr_user", lambda w: "<statistics path>"),
+    Page("draft", "gdpr_user", lambda w: f"/sikkerhedsbrud/{w.incident}/udkast-datatilsynet/"),
+    Page("register", "gdpr_user", lambda w: "/sikkerhedsbrud/fortegnelse/"),
+    Page("statistics", "gdpr_user", lambda w: "/sikkerhedsbrud/statistik/"),
+    Page("calendar", "gdpr_user", lambda w: "/sikkerhedsbrud/frister/kalender/"),
 ]
 
 

@@ -36,6 +36,7 @@ REPORTER = " L   400  404  403  404  403  403  403"  # only the reporter adds in
 HANDS_ON = " L   403  404  403  404  400  400  400"  # IT and the GDPR unit
 HANDLER = "  L   403  404  403  404  403  400  400"  # the GDPR unit (and superusers)
 DASHBOARD = "L   403  403  403  403  200  200  200"
+GDPR_UNIT = "L   403  403  403  403  403  200  200"  # the GDPR unit's legal records
 NOT_POST = " L   405  405  405  405  405  405  405"
 NOT_GET = "  L   405  405  405  405  405  405  405"
 
@@ -84,7 +85,20 @@ TABLE: dict[str, tuple[str, str]] = {
     "incidents:other": (NOT_GET, HANDLER),
     "incidents:close": (NOT_GET, HANDLER),
     "incidents:reopen": (NOT_GET, HANDLER),
-    # --- The GDPR unit's pages (gdpr branch): the lead adds one row per URL when merging. --------
+    # --- The GDPR unit's pages ---------------------------------------------------------------
+    "incidents:register": (GDPR_UNIT, NOT_POST),
+    "incidents:register_csv": (GDPR_UNIT, NOT_POST),
+    "incidents:statistics": (DASHBOARD, NOT_POST),  # counts without case facts: IT too
+    # Those who may see the case but not the draft get 403; outsiders 404 as everywhere.
+    "incidents:draft": (" L   403  404  403  404  403  200  200", NOT_POST),
+    # Creating or revoking one's feed address redirects back to the page.
+    "incidents:calendar": (GDPR_UNIT, "L   403  403  403  403  403  R    R"),
+    # The feed needs no login (calendar programs cannot log in): the token is the credential, and
+    # the sample token is nobody's, so everyone, anonymous included, gets 404.
+    "incidents:calendar_feed": (
+        "404  404  404  404  404  404  404  404",
+        "405  405  405  405  405  405  405  405",
+    ),
 }
 
 

@@ -77,5 +77,6 @@ def kwargs_for(key: str, params: list[str], world: World) -> dict:
         "content_type_id": "1",
         "app_label": "auth",
         "url": "findes-ikke/",  # the admin's catch-all
+        "token": "x" * 43,  # nobody's calendar feed token
     }
     return {name: samples[name] for name in params}
