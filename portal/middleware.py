@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -21,3 +22,26 @@ class ContentSecurityPolicyMiddleware:
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+class SessionActivityMiddleware:
+    """Push a session's expiry forward on activity, at most once per SESSION_REFRESH_SECONDS.
+
+    SESSION_SAVE_EVERY_REQUEST would write the session row on every page view; refreshing only
+    when the last refresh is older than a few minutes keeps the inactivity timeout (within that
+    margin) for a fraction of the writes.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        session = request.session
+        if not session.is_empty():
+            now = int(time.time())
+            if now - session.get(_REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+                session[_REFRESHED_KEY] = now
+        return self.get_response(request)
+
+
+_REFRESHED_KEY = "_portal_refreshed"

@@ -91,6 +91,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "portal.middleware.SessionActivityMiddleware",
     # Everything needs login; views opt out with @login_not_required (only the login page does).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -127,10 +128,11 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "guidance:home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [{"NAME": "portal.validators.FolderPasswordValidator"}]
-# Inactivity timeout: every request pushes the expiry forward, so the session ends this many
-# seconds after the last page was used (an unattended screen in a citizen-facing office).
+# Inactivity timeout: activity pushes the expiry forward (portal.middleware's
+# SessionActivityMiddleware, at most every SESSION_REFRESH_SECONDS), so a session ends between
+# SESSION_COOKIE_AGE minus that margin and SESSION_COOKIE_AGE after the last page was used.
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60, minimum=60)
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 # Changing a password ends every other session of that user: Django checks each session's
 # password hash on every request (django.contrib.auth's session verification).

@@ -101,6 +101,6 @@ def test_posting_to_a_section_is_not_allowed(employee_client) -> None:
 def test_the_section_page_needs_a_fixed_number_of_queries(
     employee_client, django_assert_max_num_queries
 ) -> None:
-    # 7 for the page, 3 for the session's inactivity refresh (savepoint, UPDATE, release).
+    # 7 for the page, 3 when the session's inactivity refresh is due (savepoint, UPDATE, release).
     with django_assert_max_num_queries(10):
         _page(employee_client, "e-mail-og-sikkerhed")

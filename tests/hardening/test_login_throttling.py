@@ -9,7 +9,9 @@ from datetime import timedelta
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -107,6 +109,20 @@ def test_activity_keeps_the_session_alive(client, reporter):
         for _hour in range(4):
             clock.shift(timedelta(minutes=50))
             assert client.get("/").status_code == 200
+
+
+def test_page_views_write_the_session_only_when_its_refresh_is_due(client, reporter):
+    start = timezone.now()
+    with time_machine.travel(start, tick=False) as clock:
+        client.force_login(reporter)
+        client.get("/")  # the first view after login refreshes the expiry
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/")
+        assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+        clock.shift(timedelta(minutes=6))
+        with CaptureQueriesContext(connection) as queries:
+            client.get("/")
+        assert [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
 
 
 def test_changing_the_password_logs_out_every_other_session(reporter):
