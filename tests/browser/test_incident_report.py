@@ -5,6 +5,7 @@ import re
 
 import pytest
 
+from guidance.content import import_folder
 from incidents.models import Incident
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -18,7 +19,17 @@ def snapshot(page, name: str) -> None:
 
 
 def test_an_employee_reports_a_lost_phone_and_gets_a_receipt(page, live_server, reporter, log_in):
-    log_in(reporter, "/sikkerhedsbrud/anmeld/?kategori=lost_device")
+    # The journey starts where an employee in trouble starts: the guidance's front page.
+    import_folder()  # the folder's content, as the migration loads it (transactional tests flush)
+    log_in(reporter)
+    page.get_by_role("link", name="Hvad gør jeg nu?").first.click()
+    page.get_by_role(
+        "link", name="Jeg har mistet min telefon, bærbare pc, tablet eller USB-nøgle"
+    ).click()
+    assert "Ring 44 52 70 30" in page.locator(".first-aid-steps").inner_text()
+    page.get_by_role("link", name="Anmeld sikkerhedsbruddet").click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/sikkerhedsbrud/anmeld/?kategori=lost_device")
     assert page.locator("h1").inner_text() == "Anmeld et sikkerhedsbrud"
     snapshot(page, "incident-report-form")
 
