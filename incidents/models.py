@@ -363,7 +363,7 @@ class Incident(models.Model):
             # "overskredet" queues, awaiting_notification()/overdue() for the calendar feed and
             # the reminder sweep.
             models.Index(
-                fields=["notification_deadline"],
+                fields=["notification_deadline", "id"],
                 condition=~Q(status="closed") & Q(clock_stopped_at__isnull=True),
                 name="incident_open_running_deadline",
             ),

@@ -54,7 +54,7 @@ class Migration(migrations.Migration):
                     models.Q(("status", "closed"), _negated=True),
                     ("clock_stopped_at__isnull", True),
                 ),
-                fields=["notification_deadline"],
+                fields=["notification_deadline", "id"],
                 name="incident_open_running_deadline",
             ),
         ),
