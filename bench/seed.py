@@ -393,6 +393,8 @@ def _incident(
             decision_reasoning="Se risikovurderingen.",
             decided_at=hours(30),
             decided_by_id=handler,
+            # Not notifying stops the clock at the decision (Incident.clock_stopped_at).
+            clock_stopped_at=None if notify else hours(30),
         )
         entries.append(_entry(pk, hours(30), handler, TimelineEntry.Kind.DECIDED))
         if notify and stage >= 4:  # notified
@@ -413,6 +415,7 @@ def _incident(
                     "recorded_at": notified_at,
                 }
             )
+            row["clock_stopped_at"] = notified_at  # the first (only) notification stops it
             entries.append(_entry(pk, notified_at, handler, TimelineEntry.Kind.DT_NOTIFIED))
             if row["risk_level"] == RiskLevel.HIGH:
                 row.update(subjects_informed_at=notified_at, subjects_informed_how="Brev i e-Boks.")

@@ -5,17 +5,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.db.models import BooleanField, Exists, ExpressionWrapper, OuterRef, Q
+from django.db.models import Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from incidents.models import (
-    DatatilsynetNotification,
-    Incident,
-    IncidentQuerySet,
-    NotifyDecision,
-    RiskLevel,
-)
+from incidents.models import Incident, IncidentQuerySet, RiskLevel
 
 
 @dataclass(frozen=True)
@@ -55,22 +49,45 @@ def band_for(time_left: timedelta | None) -> Band:
     return BANDS["later"]
 
 
-def compact_span(delta: timedelta) -> str:
+@dataclass(frozen=True)
+class SpanLabels:
+    """The translated pieces of the compact texts, looked up once per request, not per row."""
+
+    left: str
+    overdue: str
+    hours: str
+    minutes: str
+    stopped: str
+
+    @classmethod
+    def current(cls) -> SpanLabels:
+        return cls(
+            left=_("%(span)s tilbage"),
+            overdue=_("overskredet med %(span)s"),
+            hours=_("%(n)d t"),
+            minutes=_("%(n)d min"),
+            stopped=_("Fristen er stoppet"),
+        )
+
+
+def compact_span(delta: timedelta, labels: SpanLabels | None = None) -> str:
     """'2 t 14 min', '5 t', '12 min' — whole minutes, rounded down."""
+    labels = labels or SpanLabels.current()
     minutes = int(delta.total_seconds() // 60)
     hours, minutes = divmod(minutes, 60)
-    parts = [_("%(n)d t") % {"n": hours}] if hours else []
+    parts = [labels.hours % {"n": hours}] if hours else []
     if minutes or not hours:
-        parts.append(_("%(n)d min") % {"n": minutes})
+        parts.append(labels.minutes % {"n": minutes})
     return " ".join(parts)
 
 
-def compact_time_left(time_left: timedelta | None) -> str:
+def compact_time_left(time_left: timedelta | None, labels: SpanLabels | None = None) -> str:
+    labels = labels or SpanLabels.current()
     if time_left is None:
-        return _("Fristen er stoppet")
+        return labels.stopped
     if time_left < timedelta(0):
-        return _("overskredet med %(span)s") % {"span": compact_span(-time_left)}
-    return _("%(span)s tilbage") % {"span": compact_span(time_left)}
+        return labels.overdue % {"span": compact_span(-time_left, labels)}
+    return labels.left % {"span": compact_span(time_left, labels)}
 
 
 # --- Queues -------------------------------------------------------------------------------------
@@ -84,28 +101,18 @@ QUEUES = {
 }
 
 
-def with_clock(queryset: IncidentQuerySet) -> IncidentQuerySet:
-    """Annotate `clock_running` in SQL, so queues, counts and ordering need no per-row query."""
-    notified = DatatilsynetNotification.objects.filter(incident=OuterRef("pk"))
-    return queryset.annotate(
-        clock_is_running=ExpressionWrapper(
-            ~Q(notify_decision=NotifyDecision.NOT_NOTIFY) & ~Q(Exists(notified)),
-            output_field=BooleanField(),
-        )
-    )
-
-
 def queue_condition(code: str, *, now: datetime, user) -> Q:
     return {
         "vurdering": Q(assessed_at__isnull=True),
-        "anmeldelse": Q(clock_is_running=True),
+        # The stored clock (Incident.clock_stopped_at): no subquery per row in the counts.
+        "anmeldelse": Q(clock_stopped_at__isnull=True),
         "registrerede": Q(
             risk_level=RiskLevel.HIGH, subjects_informed_at__isnull=True, subjects_exemption=""
         ),
-        "overskredet": Q(clock_is_running=True, notification_deadline__lt=now),
+        "overskredet": Q(clock_stopped_at__isnull=True, notification_deadline__lt=now),
         "mine": Q(owner=user),
     }[code]
 
 
 def open_incidents() -> IncidentQuerySet:
-    return with_clock(Incident.objects.open())
+    return Incident.objects.open()

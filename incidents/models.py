@@ -9,8 +9,9 @@ from datetime import UTC, datetime, timedelta
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
-from django.db.models.lookups import Exact
+from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
+from django.db.models.functions import Coalesce
+from django.db.models.lookups import Exact, IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -18,6 +19,8 @@ from portal import roles
 
 NOTIFICATION_WINDOW = timedelta(hours=72)  # GDPR art. 33(1): 72 real hours, weekends included
 JOURNALISING_WINDOW = timedelta(days=7)  # The folder: journalised within 7 days
+# True while the 72-hour clock runs (Incident.clock_stopped_at is null).
+CLOCK_RUNNING = IsNull(F("clock_stopped_at"), True)
 
 
 class Category(models.TextChoices):
@@ -110,8 +113,31 @@ class IncidentQuerySet(models.QuerySet):
 
     def clock_running(self) -> IncidentQuerySet:
         """Neither notified to Datatilsynet nor decided not notifiable: the 72 hours still count."""
-        notified = DatatilsynetNotification.objects.filter(incident=OuterRef("pk"))
-        return self.exclude(notify_decision=NotifyDecision.NOT_NOTIFY).exclude(Exists(notified))
+        return self.filter(clock_stopped_at__isnull=True)
+
+    def clock_stopped(self) -> IncidentQuerySet:
+        return self.filter(clock_stopped_at__isnull=False)
+
+    def sync_clock(self) -> int:
+        """Recompute the stored `clock_stopped_at` from the facts, in one UPDATE.
+
+        The rule: the first notification to Datatilsynet stops the clock; without one, a
+        decision not to notify stops it at the decision. The services apply it to the row they
+        change (services._clock_stopped_at); seeding, repairs and test fixtures that write the
+        facts directly call this. Migration 0004 filled existing rows by the same rule.
+        """
+        first = (
+            DatatilsynetNotification.objects.filter(incident=OuterRef("pk"))
+            .values("incident")
+            .annotate(first=Min("notified_at"))
+            .values("first")
+        )
+        return self.update(
+            clock_stopped_at=Coalesce(
+                Subquery(first),
+                Case(When(notify_decision=NotifyDecision.NOT_NOTIFY, then=F("decided_at"))),
+            )
+        )
 
     def awaiting_notification(self) -> IncidentQuerySet:
         """Open incidents whose 72-hour clock is still running."""
@@ -189,6 +215,11 @@ class Incident(models.Model):
     # aware_at + 72 hours (services set both together; the database checks it).
     aware_at = models.DateTimeField(_("kommunen blev opmærksom"))
     notification_deadline = models.DateTimeField(_("frist for anmeldelse til Datatilsynet"))
+    # When the clock stopped: the first notification to Datatilsynet or, without one, the
+    # decision not to notify. Null while it runs. Stored (not computed per row) so the dashboard
+    # can order and count by it from an index; only the services that stop or restart the
+    # clock write it (incident_decide, incident_record_dt_notification).
+    clock_stopped_at = models.DateTimeField(_("fristen stoppet"), null=True, blank=True)
 
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.REPORTED
@@ -297,6 +328,9 @@ class Incident(models.Model):
 
     objects = IncidentQuerySet.as_manager()
 
+    # The deadline dashboard's order, the key of the index incident_dashboard_order.
+    DASHBOARD_ORDER = (CLOCK_RUNNING.desc(), "notification_deadline", "pk")
+
     class Meta:
         ordering = ["-reported_at"]
         verbose_name = _("sikkerhedsbrud")
@@ -315,6 +349,24 @@ class Incident(models.Model):
                 condition=~Q(status="closed"),
                 name="incident_open_deadline",
             ),
+            # The deadline dashboard's list query (gdpr_views.dashboard): open incidents,
+            # running clocks first, then by deadline; the key is Incident.DASHBOARD_ORDER, so a
+            # page (LIMIT 50) is read off the index in order, without sorting the open rows.
+            models.Index(
+                CLOCK_RUNNING.desc(),
+                F("notification_deadline"),
+                F("id"),
+                condition=~Q(status="closed"),
+                name="incident_dashboard_order",
+            ),
+            # Open incidents whose clock runs, by deadline: the dashboard's "anmeldelse" and
+            # "overskredet" queues, awaiting_notification()/overdue() for the calendar feed and
+            # the reminder sweep.
+            models.Index(
+                fields=["notification_deadline", "id"],
+                condition=~Q(status="closed") & Q(clock_stopped_at__isnull=True),
+                name="incident_open_running_deadline",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -330,6 +382,19 @@ class Incident(models.Model):
             models.CheckConstraint(
                 condition=Q(reference__regex=r"^SB-[0-9]{4}-[0-9]{4,}$"),
                 name="incident_reference_format",
+            ),
+            # Without a decision the clock runs; a decision not to notify has stopped it (no
+            # notification can precede it, so at the decision). Notifying: either, per the
+            # notifications, which the row cannot see.
+            models.CheckConstraint(
+                condition=Q(notify_decision="", clock_stopped_at__isnull=True)
+                | Q(notify_decision=NotifyDecision.NOTIFY)
+                | Q(
+                    notify_decision=NotifyDecision.NOT_NOTIFY,
+                    clock_stopped_at__isnull=False,  # "= decided_at" alone lets NULL through
+                    clock_stopped_at=F("decided_at"),
+                ),
+                name="incident_clock_follows_the_decision",
             ),
         ]
 
@@ -355,15 +420,6 @@ class Incident(models.Model):
         return min(notifications, key=lambda n: n.notified_at) if notifications else None
 
     @property
-    def clock_stopped_at(self) -> datetime | None:
-        first = self.first_dt_notification()
-        if first is not None:
-            return first.notified_at
-        if self.notify_decision == NotifyDecision.NOT_NOTIFY:
-            return self.decided_at
-        return None
-
-    @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
 
@@ -387,7 +443,9 @@ class Incident(models.Model):
             items.append("assessment")
         if not self.notify_decision:
             items.append("notify_decision")
-        if self.notify_decision == NotifyDecision.NOTIFY and self.first_dt_notification() is None:
+        # Decided to notify, the clock stops only at the first notification: still running means
+        # none is recorded (no query, so the dashboard needs no per-row notifications).
+        if self.notify_decision == NotifyDecision.NOTIFY and self.clock_stopped_at is None:
             items.append("datatilsynet")
         if (
             self.risk_level == RiskLevel.HIGH

@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -241,6 +242,17 @@ def _change(
     )
 
 
+def _clock_stopped_at(
+    incident: Incident, *, notify_decision: str, decided_at: datetime | None
+) -> datetime | None:
+    """When the clock stopped, for the facts being saved: IncidentQuerySet.sync_clock()'s rule
+    (the first notification to Datatilsynet; without one, a decision not to notify)."""
+    first = incident.dt_notifications.aggregate(first=Min("notified_at"))["first"]
+    if first is not None:
+        return first
+    return decided_at if notify_decision == NotifyDecision.NOT_NOTIFY else None
+
+
 @transaction.atomic
 def incident_record_containment(
     *,
@@ -423,6 +435,11 @@ def incident_decide(
             "decision_reasoning": decision_reasoning,
             "decided_at": now,
             "decided_by": actor,
+            # Not notifying stops the clock now; notifying (again) restarts it unless a
+            # notification already stopped it.
+            "clock_stopped_at": _clock_stopped_at(
+                incident, notify_decision=notify_decision, decided_at=now
+            ),
         },
         actor=actor,
         kind=Kind.DECIDED,
@@ -489,7 +506,14 @@ def incident_record_dt_notification(
     notification.save()
     _change(
         incident,
-        {},
+        # The first notification stops the clock (a follow-up dated earlier would move it).
+        {
+            "clock_stopped_at": _clock_stopped_at(
+                incident,
+                notify_decision=incident.notify_decision,
+                decided_at=incident.decided_at,
+            )
+        },
         actor=actor,
         kind=Kind.DT_NOTIFIED,
         at=now,

@@ -49,6 +49,12 @@ def test_it_seeds_incidents_that_keep_the_models_invariants(seeded):
         assert incident.aware_at <= incident.reported_at
     notify = incidents.filter(notify_decision=NotifyDecision.NOTIFY).closed()
     assert DatatilsynetNotification.objects.filter(incident__in=notify).count() == notify.count()
+    # The stored clock is what sync_clock() derives from the facts, and some clocks run.
+    stored = dict(incidents.values_list("pk", "clock_stopped_at"))
+    assert Incident.objects.sync_clock() == 50
+    assert dict(incidents.values_list("pk", "clock_stopped_at")) == stored
+    assert None in stored.values()
+    assert any(stored.values())
 
 
 def test_references_are_unique_and_agree_with_the_counter_as_the_data_grows(seeded):

@@ -100,9 +100,19 @@ def run_worker_process(smtp_port: int) -> subprocess.CompletedProcess:
 
 
 def set_facts(target, **fields):
-    """Put an incident in a given handling state (the workflow itself is tested elsewhere)."""
+    """Put an incident in a given handling state (the workflow itself is tested elsewhere).
+
+    A changed decision moves the stored clock in the same UPDATE, by the services' rule.
+    """
+    from incidents import services
     from incidents.models import Incident
 
+    if ({"notify_decision", "decided_at"} & fields.keys()) and "clock_stopped_at" not in fields:
+        fields["clock_stopped_at"] = services._clock_stopped_at(
+            target,
+            notify_decision=fields.get("notify_decision", target.notify_decision),
+            decided_at=fields.get("decided_at", target.decided_at),
+        )
     Incident.objects.filter(pk=target.pk).update(**fields)
     target.refresh_from_db()
     return target
@@ -112,7 +122,7 @@ def notify_datatilsynet(target, *, at, by, content: str = "", delay_reasons: str
     from incidents.models import DatatilsynetNotification, NotifyDecision
 
     set_facts(target, notify_decision=NotifyDecision.NOTIFY, decided_at=at, decided_by=by)
-    return DatatilsynetNotification.objects.create(
+    notification = DatatilsynetNotification.objects.create(
         incident=target,
         phase=DatatilsynetNotification.Phase.INITIAL,
         notified_at=at,
@@ -122,3 +132,6 @@ def notify_datatilsynet(target, *, at, by, content: str = "", delay_reasons: str
         recorded_by=by,
         recorded_at=at,
     )
+    type(target).objects.filter(pk=target.pk).sync_clock()  # the notification stops the clock
+    target.refresh_from_db()
+    return notification

@@ -31,7 +31,7 @@ def test_the_feed_has_one_event_per_open_deadline_with_reference_and_category_on
 ):
     running = make_incident(reporter, description=f"Borger Bodil Borgersen, CPR {CPR}")
     decided = make_incident(reporter)
-    set_facts(decided, notify_decision=NotifyDecision.NOT_NOTIFY)
+    set_facts(decided, notify_decision=NotifyDecision.NOT_NOTIFY, decided_at=decided.reported_at)
     response = client.get(feed_url(feed))  # no login: calendar programs cannot log in
     assert response.status_code == 200
     assert response["Content-Type"] == "text/calendar; charset=utf-8"

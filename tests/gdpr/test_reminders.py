@@ -87,7 +87,9 @@ def test_a_late_report_gets_only_the_latest_reminder(reporter):
 @pytest.mark.django_db
 def test_no_reminders_once_decided_not_to_notify_or_closed(reporter, spring_incident):
     Incident.objects.filter(pk=spring_incident.pk).update(
-        notify_decision=NotifyDecision.NOT_NOTIFY, decided_at=cph(2026, 3, 29, 9, 0)
+        notify_decision=NotifyDecision.NOT_NOTIFY,
+        decided_at=cph(2026, 3, 29, 9, 0),
+        clock_stopped_at=cph(2026, 3, 29, 9, 0),
     )
     closed = make_incident(reporter, now=cph(2026, 3, 28, 10, 0))
     Incident.objects.filter(pk=closed.pk).update(status="closed")

@@ -85,22 +85,55 @@ def test_the_database_refuses_a_deadline_that_is_not_aware_plus_72_hours(inciden
 def test_time_left_counts_down_and_stops_with_the_decision(incident):
     assert incident.time_left(incident.aware_at + dt.timedelta(hours=70)) == dt.timedelta(hours=2)
     assert incident.is_overdue(incident.aware_at + dt.timedelta(hours=73))
+    decided_at = incident.aware_at + dt.timedelta(hours=5)
+    # The services set the stored clock with the decision (tests/incidents/test_workflow.py).
     incident.notify_decision = NotifyDecision.NOT_NOTIFY
-    incident.decided_at = incident.aware_at + dt.timedelta(hours=5)
-    assert incident.clock_stopped_at == incident.decided_at
+    incident.decided_at = incident.clock_stopped_at = decided_at
     assert incident.time_left(incident.aware_at + dt.timedelta(hours=73)) is None
+    assert not incident.is_overdue(incident.aware_at + dt.timedelta(hours=73))
 
 
 def test_the_clock_stops_at_the_first_datatilsynet_notification(incident, gdpr_user):
-    DatatilsynetNotification.objects.create(
-        incident=incident,
-        phase="initial",
-        notified_at=incident.aware_at + dt.timedelta(hours=30),
-        recorded_by=gdpr_user,
-        recorded_at=incident.aware_at + dt.timedelta(hours=30),
+    Incident.objects.filter(pk=incident.pk).update(
+        notify_decision=NotifyDecision.NOTIFY, decided_at=incident.aware_at
     )
+    for hours in (40, 30):  # a follow-up dated earlier than the initial one still counts first
+        DatatilsynetNotification.objects.create(
+            incident=incident,
+            phase="initial" if hours == 40 else "follow_up",
+            notified_at=incident.aware_at + dt.timedelta(hours=hours),
+            recorded_by=gdpr_user,
+            recorded_at=incident.aware_at + dt.timedelta(hours=hours),
+        )
+    assert Incident.objects.overdue(incident.aware_at + dt.timedelta(hours=80)).exists()
+    Incident.objects.filter(pk=incident.pk).sync_clock()
+    incident.refresh_from_db()
     assert incident.clock_stopped_at == incident.aware_at + dt.timedelta(hours=30)
     assert not Incident.objects.overdue(incident.aware_at + dt.timedelta(hours=80)).exists()
+
+
+def test_sync_clock_restarts_a_clock_no_fact_has_stopped(incident):
+    Incident.objects.filter(pk=incident.pk).update(
+        notify_decision=NotifyDecision.NOTIFY, clock_stopped_at=incident.aware_at
+    )
+    assert Incident.objects.filter(pk=incident.pk).sync_clock() == 1
+    incident.refresh_from_db()
+    assert incident.clock_stopped_at is None
+
+
+def test_the_database_keeps_the_clock_in_step_with_the_decision(incident):
+    at = incident.aware_at + dt.timedelta(hours=5)
+    rows = Incident.objects.filter(pk=incident.pk)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(notify_decision=NotifyDecision.NOT_NOTIFY, decided_at=at)  # clock not stopped
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(clock_stopped_at=at)  # stopped without any decision
+    with pytest.raises(IntegrityError), transaction.atomic():
+        rows.update(
+            notify_decision=NotifyDecision.NOT_NOTIFY,
+            decided_at=at,
+            clock_stopped_at=at + dt.timedelta(hours=1),
+        )
 
 
 def test_missing_items_name_only_what_the_facts_require(incident):

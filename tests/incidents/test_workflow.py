@@ -150,6 +150,48 @@ def test_deciding_not_to_notify_stops_the_clock(incident, gdpr_user):
     assert not Incident.objects.awaiting_notification().exists()
 
 
+def clock(incident: Incident) -> dt.datetime | None:
+    """The stored clock, after checking it agrees with sync_clock()'s rule from the facts."""
+    stored = Incident.objects.get(pk=incident.pk).clock_stopped_at
+    Incident.objects.filter(pk=incident.pk).sync_clock()
+    assert Incident.objects.get(pk=incident.pk).clock_stopped_at == stored
+    return stored
+
+
+def test_every_service_path_keeps_the_stored_clock(incident, gdpr_user):
+    assert clock(incident) is None
+    decide(incident, gdpr_user, "not_notify")
+    stopped = clock(incident)
+    assert stopped == Incident.objects.get(pk=incident.pk).decided_at
+    decide(incident, gdpr_user, "not_notify")  # decided again: stopped at the new decision
+    assert clock(incident) == Incident.objects.get(pk=incident.pk).decided_at != stopped
+    decide(incident, gdpr_user, "notify")  # changed its mind: the clock runs again
+    assert clock(incident) is None
+    assert incident in Incident.objects.awaiting_notification()
+    notify = dict(actor=gdpr_user, dt_reference="2026-431-0001", content="")
+    first = services.incident_record_dt_notification(
+        incident=incident, notified_at=incident.reported_at, expected_version=v(incident), **notify
+    )
+    assert clock(incident) == first.notified_at
+    services.incident_record_dt_notification(
+        incident=incident,
+        notified_at=incident.reported_at + dt.timedelta(days=1),
+        expected_version=v(incident),
+        **notify,
+    )
+    assert clock(incident) == first.notified_at  # a follow-up does not move it
+    decide(incident, gdpr_user, "notify")  # deciding again keeps the notification's stop
+    assert clock(incident) == first.notified_at
+    stops = [e for e in incident.timeline.all() if "clock_stopped_at" in e.changes]
+    assert [e.kind for e in stops] == [Kind.DECIDED] * 3 + [Kind.DT_NOTIFIED]  # on the timeline
+    Incident.objects.filter(pk=incident.pk).update(sbsys_case_number="x", status=Status.CLOSED)
+    services.incident_reopen(
+        incident=incident, actor=gdpr_user, reason="Ny viden.", expected_version=v(incident)
+    )
+    assert clock(incident) == first.notified_at
+    assert incident not in Incident.objects.awaiting_notification()
+
+
 def test_a_notification_needs_the_decision_first(incident, gdpr_user):
     with pytest.raises(ValidationError):
         services.incident_record_dt_notification(
