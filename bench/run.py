@@ -38,6 +38,10 @@ PYTHON = sys.executable
 GUNICORN = str(Path(sys.executable).with_name("gunicorn"))
 DB_NAME = "sikkerhedsportalen_bench"
 MB = 1024 * 1024
+HTTP_TIMEOUT = 60  # seconds for the runner's own requests (login, the report form)
+WRK_TIMEOUT = "10s"  # wrk's per-request timeout; requests slower than this count as errors
+DRAIN_LIMIT = 120  # seconds to wait for the workers to finish a slow endpoint's backlog
+DRAIN_FAST = 1.0  # a bare request answered within this many seconds: the workers are idle
 
 
 class BenchError(Exception):
@@ -209,6 +213,30 @@ class Gunicorn:
             time.sleep(0.3)
         raise BenchError(f"gunicorn did not answer within 60 s; see {self.log}")
 
+    def wait_idle(self, limit: float = DRAIN_LIMIT) -> bool:
+        """Wait until the workers have finished what the last endpoint left queued.
+
+        wrk stops after its duration, but requests it already sent stay in gunicorn's listen
+        queue; with sync workers a bare request is answered only after them. True once one is
+        answered within DRAIN_FAST seconds; False if that does not happen within `limit`.
+        """
+        deadline = time.monotonic() + limit
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                return False
+            started = time.monotonic()
+            try:
+                remaining = max(1.0, deadline - started)
+                with urllib.request.urlopen(  # noqa: S310
+                    self.base + "/__bench__/bare/", timeout=remaining
+                ) as answer:
+                    answer.read()
+                if time.monotonic() - started < DRAIN_FAST:
+                    return True
+            except (urllib.error.URLError, OSError):  # TimeoutError is an OSError
+                time.sleep(0.5)
+        return False
+
     def worker_pids(self) -> list[int]:
         pids = []
         for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -254,13 +282,13 @@ class Browser:
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar))
 
     def get(self, path: str) -> tuple[int, str, str]:
-        with self.opener.open(self.base + path, timeout=30) as answer:
+        with self.opener.open(self.base + path, timeout=HTTP_TIMEOUT) as answer:
             return answer.status, answer.geturl(), answer.read().decode()
 
     def post(self, path: str, data: dict[str, str] | list[tuple[str, str]]) -> tuple[int, str]:
         body = urllib.parse.urlencode(data).encode()
         request = urllib.request.Request(self.base + path, data=body, method="POST")  # noqa: S310
-        with self.opener.open(request, timeout=30) as answer:
+        with self.opener.open(request, timeout=HTTP_TIMEOUT) as answer:
             return answer.status, answer.geturl()
 
     def login(self, username: str, password: str) -> None:
@@ -325,7 +353,7 @@ def run_wrk(
         f"-c{connections}",
         f"-d{seconds}s",
         "--timeout",
-        "10s",
+        WRK_TIMEOUT,
         "-s",
         str(LUA),
         url,
@@ -383,44 +411,32 @@ def bench_size(size: int, args: argparse.Namespace, wrk: str, password: str) -> 
                 print(f"  {name:<13} skipped: {endpoint['skip']}", flush=True)
                 results[name] = {"skipped": endpoint["skip"]}
                 continue
-            env = {"BENCH_METHOD": endpoint["method"], "BENCH_EXPECT": "200", "BENCH_COOKIE": ""}
-            warnings: list[str] = []
-            persona = endpoint["persona"]
-            if persona:
-                if persona not in browsers:
-                    browsers[persona] = Browser(server.base)
-                    browsers[persona].login(PERSONAS[persona], password)
-                env["BENCH_COOKIE"] = browsers[persona].cookie_header()
-            if endpoint["method"] == "POST":
-                body, warnings = prepare_report(
-                    browsers[persona], endpoint["path"], endpoint["form"]
-                )
-                # The form's one cookie set may have been rotated by the trial post.
-                env.update(
-                    BENCH_BODY=body,
-                    BENCH_EXPECT="302",
-                    BENCH_COOKIE=browsers[persona].cookie_header(),
-                )
-            url = server.base + endpoint["path"]
-            options = {"threads": args.threads, "connections": args.connections, "env": env}
-            if args.warmup:
-                run_wrk(wrk, url, seconds=args.warmup, **options)
-            figures = summarise(run_wrk(wrk, url, seconds=args.duration, **options))
+            try:
+                figures = bench_endpoint(endpoint, server, browsers, args, wrk, password)
+            except (BenchError, OSError, urllib.error.URLError) as error:
+                # A slow or broken endpoint is a result, not the end of the run.
+                figures = {
+                    "error": f"{type(error).__name__}: {error}",
+                    "path": endpoint["path"],
+                    "persona": PERSONAS.get(endpoint["persona"] or ""),
+                }
+                print(f"  {name:<13} failed: {figures['error']}", flush=True)
             figures["queries"] = queries.get(name, {}).get("queries")
             figures["query_pass_status"] = queries.get(name, {}).get("status")
-            figures["worker_peak_rss_mb"] = server.peak_rss_mb()
-            figures["path"] = endpoint["path"]
-            figures["persona"] = PERSONAS.get(persona) if persona else None
-            if warnings:
-                figures["warnings"] = warnings
-                for warning in warnings:
-                    print(f"  warning: {warning}", flush=True)
             results[name] = figures
-            print(
-                f"  {name:<13} {figures['rps']:>8.1f} req/s  p95 {figures['p95_ms']:>7.1f} ms  "
-                f"errors {figures['errors']}",
-                flush=True,
-            )
+            if "rps" in figures:
+                print(
+                    f"  {name:<13} {figures['rps']:>8.1f} req/s  p95 {figures['p95_ms']:>7.1f} ms"
+                    f"  errors {figures['errors']}",
+                    flush=True,
+                )
+            # The next endpoint starts on idle workers: wait out this one's backlog, or restart
+            # gunicorn (same settings; sessions live in the database, so logins survive).
+            if not server.wait_idle():
+                print(f"  (gunicorn still busy {DRAIN_LIMIT} s after {name}; restarting it)")
+                figures["restarted_after"] = True
+                server.stop()
+                server = Gunicorn.start(args.workers)
     finally:
         server.stop()
         removed = probe("cleanup")
@@ -431,6 +447,46 @@ def bench_size(size: int, args: argparse.Namespace, wrk: str, password: str) -> 
             figures["rps_vs_bare"] = round(figures["rps"] / bare, 3)
             figures["p95_vs_bare"] = round(figures["p95_ms"] / bare_p95, 1) if bare_p95 else None
     return {"seed": seeded, "endpoints": results, "cleanup": removed}
+
+
+def bench_endpoint(
+    endpoint: dict,
+    server: Gunicorn,
+    browsers: dict[str, Browser],
+    args: argparse.Namespace,
+    wrk: str,
+    password: str,
+) -> dict:
+    """Load one endpoint with wrk and return its figures."""
+    env = {"BENCH_METHOD": endpoint["method"], "BENCH_EXPECT": "200", "BENCH_COOKIE": ""}
+    warnings: list[str] = []
+    persona = endpoint["persona"]
+    if persona:
+        browser = browsers.get(persona)
+        if browser is None or browser.base != server.base:  # a restarted gunicorn: new port
+            browser = browsers[persona] = Browser(server.base)
+            browser.login(PERSONAS[persona], password)
+        env["BENCH_COOKIE"] = browser.cookie_header()
+    if endpoint["method"] == "POST":
+        body, warnings = prepare_report(browsers[persona], endpoint["path"], endpoint["form"])
+        # The form's one cookie set may have been rotated by the trial post.
+        env.update(
+            BENCH_BODY=body, BENCH_EXPECT="302", BENCH_COOKIE=browsers[persona].cookie_header()
+        )
+    url = server.base + endpoint["path"]
+    options = {"threads": args.threads, "connections": args.connections, "env": env}
+    if args.warmup:
+        run_wrk(wrk, url, seconds=args.warmup, **options)
+        server.wait_idle()
+    figures = summarise(run_wrk(wrk, url, seconds=args.duration, **options))
+    figures["worker_peak_rss_mb"] = server.peak_rss_mb()
+    figures["path"] = endpoint["path"]
+    figures["persona"] = PERSONAS.get(persona) if persona else None
+    if warnings:
+        figures["warnings"] = warnings
+        for warning in warnings:
+            print(f"  warning: {warning}", flush=True)
+    return figures
 
 
 PERSONAS = {
@@ -456,6 +512,9 @@ def print_table(sizes: dict[str, dict]) -> None:
             if "skipped" in f:
                 print(f"{int(size):>7} {name:<13} skipped: {f['skipped']}")
                 continue
+            if "error" in f:
+                print(f"{int(size):>7} {name:<13} failed: {f['error']}")
+                continue
             queries = "-" if f["queries"] is None else str(f["queries"])
             print(
                 f"{int(size):>7} {name:<13} {f['rps']:>8.1f} {f.get('rps_vs_bare', 0):>6.2f} "
@@ -469,18 +528,20 @@ def check_targets(sizes: dict[str, dict]) -> list[dict]:
         found = []
         for size, data in sizes.items():
             figures = data["endpoints"].get(name, {})
-            if "rps" in figures:
+            if "rps" in figures or "error" in figures:
                 found.append((int(size), figures))
         return found
 
     def target(label: str, rows: list[tuple[int, dict]], ok, detail) -> dict:
         if not rows:
             return {"target": label, "result": "NOT MEASURED", "detail": "endpoint skipped"}
-        passed = all(ok(size, f) for size, f in rows)
+        passed = all("error" not in f and ok(size, f) for size, f in rows)
         return {
             "target": label,
             "result": "PASS" if passed else "FAIL",
-            "detail": "; ".join(f"{size:,}: {detail(f)}" for size, f in rows),
+            "detail": "; ".join(
+                f"{size:,}: {'failed' if 'error' in f else detail(f)}" for size, f in rows
+            ),
         }
 
     results = [

@@ -7,19 +7,26 @@ text — and anything that looks like a CPR number is masked.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import (
+    BreachType,
+    Category,
+    DataKind,
     DatatilsynetNotification,
     Incident,
     IncidentQuerySet,
     NotifyDecision,
     RiskLevel,
+    Status,
+    SubjectsExemption,
 )
 from incidents.templatetags.incidents import dk_datetime
 
@@ -221,47 +228,157 @@ def register_columns() -> list[str]:
     ]
 
 
-def register_row(incident: Incident) -> list[str]:
-    """One register line: facts, effects, remedial action, decision and reasoning, dates."""
-
-    def number(value):
-        return "" if value is None else str(value)
-
-    if incident.subjects_informed_at:
-        informed = dk_datetime(incident.subjects_informed_at)
-    elif incident.subjects_exemption:
-        informed = incident.get_subjects_exemption_display()
-    else:
-        informed = ""
-    return [
-        incident.reference,
-        incident.get_category_display(),
-        str(incident.department or ""),
-        dk_datetime(incident.occurred_at),
-        dk_datetime(incident.discovered_at),
-        dk_datetime(incident.aware_at),
-        dk_datetime(incident.reported_at),
-        dk_datetime(incident.contained_at),
-        ", ".join(incident.breach_type_labels()),
-        ", ".join(incident.data_kind_labels()),
-        number(incident.subjects_estimate),
-        number(incident.records_estimate),
-        scrub(incident.likely_consequences),
-        _join(incident.containment_description, incident.measures_taken),
-        incident.get_risk_level_display(),
-        scrub(incident.risk_reasoning),
-        incident.get_notify_decision_display(),
-        scrub(incident.decision_reasoning),
-        dk_datetime(incident.decided_at),
-        dk_datetime(incident.first_dt_at),
-        incident.first_dt_reference or "",
-        informed,
-        incident.get_status_display(),
-        dk_datetime(incident.closed_at),
-    ]
+# The incident columns a register line needs; fetched as plain values, never as models.
+REGISTER_FIELDS = (
+    "pk",
+    "reference",
+    "category",
+    "department__name",
+    "occurred_at",
+    "discovered_at",
+    "aware_at",
+    "reported_at",
+    "contained_at",
+    "breach_types",
+    "data_kinds",
+    "subjects_estimate",
+    "records_estimate",
+    "likely_consequences",
+    "containment_description",
+    "measures_taken",
+    "risk_level",
+    "risk_reasoning",
+    "notify_decision",
+    "decision_reasoning",
+    "decided_at",
+    "subjects_informed_at",
+    "subjects_exemption",
+    "status",
+    "closed_at",
+)
 
 
-def register_queryset(year: int) -> IncidentQuerySet:
-    return with_first_notification(
-        Incident.objects.filter(reported_at__year=year).select_related("department")
-    ).order_by("reported_at", "pk")
+def year_bounds(year: int) -> tuple[datetime, datetime]:
+    """The year as a half-open [start, end) range in local (Copenhagen) time."""
+    zone = timezone.get_current_timezone()
+    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
+
+
+def register_queryset(year: int) -> QuerySet:
+    """The year's incidents as dicts of REGISTER_FIELDS, in the register's order.
+
+    A plain range on reported_at, so PostgreSQL can use the reported_at index.
+    """
+    start, end = year_bounds(year)
+    return (
+        Incident.objects.filter(reported_at__gte=start, reported_at__lt=end)
+        .order_by("reported_at", "pk")
+        .values(*REGISTER_FIELDS)
+    )
+
+
+def first_notifications(
+    year: int, *, pks: Iterable[int] | None = None
+) -> dict[int, tuple[datetime, str]]:
+    """{incident pk: (notified_at, dt_reference)} of the first notification to Datatilsynet of
+    each incident reported in the year (or only of those pks): one DISTINCT ON query instead of
+    a subquery per line."""
+    start, end = year_bounds(year)
+    notifications = DatatilsynetNotification.objects.filter(
+        incident__reported_at__gte=start, incident__reported_at__lt=end
+    )
+    if pks is not None:
+        notifications = notifications.filter(incident_id__in=list(pks))
+    rows = (
+        notifications.order_by("incident_id", "notified_at", "pk")
+        .distinct("incident_id")
+        .values_list("incident_id", "notified_at", "dt_reference")
+    )
+    return {incident_id: (at, reference) for incident_id, at, reference in rows}
+
+
+class RegisterFormatter:
+    """Turns REGISTER_FIELDS dicts into register lines with look-up tables built once.
+
+    Built per request, so it uses the active language and time zone; the output is exactly
+    that of dk_datetime(), get_FOO_display(), the *_labels() methods and scrub().
+    """
+
+    def __init__(self) -> None:
+        self.category = {k: str(v) for k, v in Category.choices}
+        self.risk = {k: str(v) for k, v in RiskLevel.choices}
+        self.decision = {k: str(v) for k, v in NotifyDecision.choices}
+        self.status = {k: str(v) for k, v in Status.choices}
+        self.exemption = {k: str(v) for k, v in SubjectsExemption.choices}
+        self.breach_type = {k: str(v) for k, v in BreachType.choices}
+        self.data_kind = {k: str(v) for k, v in DataKind.choices}
+        # re.sub() would read backslashes in a translation as group references.
+        self.mask = _("[CPR-nummer fjernet]").replace("\\", "\\\\")
+
+    # dk_datetime is already built for pages that format hundreds of dates.
+    datetime = staticmethod(dk_datetime)
+
+    def scrub(self, text: str) -> str:
+        return CPR_LIKE.sub(self.mask, text).strip() if text else ""
+
+    def row(self, values: dict, first: tuple[datetime, str] | None) -> list[str]:
+        """One register line: facts, effects, remedial action, decision and reasoning, dates."""
+        when = self.datetime
+        scrub = self.scrub
+        if values["subjects_informed_at"]:
+            informed = when(values["subjects_informed_at"])
+        elif values["subjects_exemption"]:
+            exemption = values["subjects_exemption"]
+            informed = self.exemption.get(exemption, exemption)
+        else:
+            informed = ""
+        remedial = "\n\n".join(
+            p
+            for p in (
+                scrub(values["containment_description"]),
+                scrub(values["measures_taken"]),
+            )
+            if p
+        )
+        return [
+            values["reference"],
+            self.category.get(values["category"], values["category"]),
+            values["department__name"] or "",
+            when(values["occurred_at"]),
+            when(values["discovered_at"]),
+            when(values["aware_at"]),
+            when(values["reported_at"]),
+            when(values["contained_at"]),
+            ", ".join(self.breach_type[k] for k in values["breach_types"] if k in self.breach_type),
+            ", ".join(self.data_kind[k] for k in values["data_kinds"] if k in self.data_kind),
+            _number(values["subjects_estimate"]),
+            _number(values["records_estimate"]),
+            scrub(values["likely_consequences"]),
+            remedial,
+            self.risk.get(values["risk_level"], values["risk_level"]),
+            scrub(values["risk_reasoning"]),
+            self.decision.get(values["notify_decision"], values["notify_decision"]),
+            scrub(values["decision_reasoning"]),
+            when(values["decided_at"]),
+            when(first[0]) if first else "",
+            (first[1] or "") if first else "",
+            informed,
+            self.status.get(values["status"], values["status"]),
+            when(values["closed_at"]),
+        ]
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def register_rows(
+    incidents: Iterable[dict],
+    firsts: dict[int, tuple[datetime, str]],
+    *,
+    formatter: RegisterFormatter | None = None,
+) -> Iterator[list[str]]:
+    """Register lines for REGISTER_FIELDS dicts, given first_notifications()."""
+    formatter = formatter or RegisterFormatter()
+    for values in incidents:
+        yield formatter.row(values, firsts.get(values["pk"]))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import statistics
 from collections import Counter
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -15,7 +16,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db.models import Count
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -252,11 +253,25 @@ def _years() -> list[int]:
     return list(range(this_year, start - 1, -1))
 
 
+REGISTER_PAGE_SIZE = 100
+CSV_BATCH_ROWS = 500
+
+
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     forbidden_unless(roles.can_see_breach_register(request.user))
     year = _year(request)
-    rows = [breach_record.register_row(i) for i in breach_record.register_queryset(year)]
+    # A year can hold thousands of breaches: the page shows them a hundred at a time (the CSV
+    # has them all), and only the page's lines are built.
+    page = Paginator(breach_record.register_queryset(year), REGISTER_PAGE_SIZE).get_page(
+        request.GET.get("side")
+    )
+    incidents = list(page.object_list)
+    firsts = (
+        breach_record.first_notifications(year, pks=[i["pk"] for i in incidents])
+        if incidents
+        else {}
+    )
     return render(
         request,
         "incidents/gdpr/register.html",
@@ -264,24 +279,51 @@ def register(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": _years(),
             "columns": breach_record.register_columns(),
-            "rows": rows,
+            "rows": list(breach_record.register_rows(incidents, firsts)),
+            "page": page,
             "show_register": True,
         },
     )
 
 
+class _Echo:
+    """A file-like object for csv.writer that hands back what it is given."""
+
+    def write(self, value: str) -> str:
+        return value
+
+
+def _register_csv_lines(columns: list[str], rows: Iterator[list[str]]) -> Iterator[str]:
+    # Danish Excel: a byte-order mark to recognise UTF-8, and ';' because ',' is the decimal mark.
+    writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
+    yield "\ufeff" + writer.writerow(columns)
+    batch: list[str] = []
+    for row in rows:
+        batch.append(writer.writerow(row))
+        if len(batch) >= CSV_BATCH_ROWS:
+            yield "".join(batch)
+            batch = []
+    if batch:
+        yield "".join(batch)
+
+
 @require_GET
-def register_csv(request: HttpRequest) -> HttpResponse:
+def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     forbidden_unless(roles.can_see_breach_register(request.user))
     year = _year(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    # Labels, month names and time zone are taken now, while the request's language is active;
+    # the incidents are read in chunks as the response is sent, so a year of twenty thousand
+    # lines never sits in the worker's memory at once.
+    rows = breach_record.register_rows(
+        breach_record.register_queryset(year).iterator(chunk_size=2000),
+        breach_record.first_notifications(year),
+        formatter=breach_record.RegisterFormatter(),
+    )
+    response = StreamingHttpResponse(
+        _register_csv_lines(breach_record.register_columns(), rows),
+        content_type="text/csv; charset=utf-8",
+    )
     response["Content-Disposition"] = f'attachment; filename="brudfortegnelse-{year}.csv"'
-    # Danish Excel: a byte-order mark to recognise UTF-8, and ';' because ',' is the decimal mark.
-    response.write("\ufeff")
-    writer = csv.writer(response, delimiter=";", lineterminator="\r\n")
-    writer.writerow(breach_record.register_columns())
-    for incident in breach_record.register_queryset(year).iterator(chunk_size=500):
-        writer.writerow(breach_record.register_row(incident))
     return response
 
 

@@ -183,7 +183,8 @@ def test_the_csv_opens_in_danish_excel_and_holds_no_personal_data(
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert 'filename="brudfortegnelse-2026.csv"' in response["Content-Disposition"]
-    raw = response.content
+    assert response.streaming  # a year of lines never sits in memory at once
+    raw = b"".join(response.streaming_content)
     assert raw.startswith(b"\xef\xbb\xbf")
     text = raw.decode("utf-8-sig")
     rows = list(csv.reader(io.StringIO(text), delimiter=";"))
@@ -197,6 +198,112 @@ def test_the_csv_opens_in_danish_excel_and_holds_no_personal_data(
     assert CPR not in text
     assert CITIZEN not in text
     assert "Rikke" not in text
+
+
+def _csv_rows(client, year="2026") -> list[dict[str, str]]:
+    response = client.get(reverse("incidents:register_csv"), {"aar": year})
+    text = b"".join(response.streaming_content).decode("utf-8-sig")
+    header, *rows = csv.reader(io.StringIO(text), delimiter=";")
+    return [dict(zip(header, row, strict=True)) for row in rows]
+
+
+def test_handlers_remedial_texts_are_scrubbed_in_the_csv_and_the_page(client, gdpr_user, notified):
+    set_facts(
+        notified,
+        containment_description=f"Brevet til {CPR} er hentet tilbage.",
+        measures_taken="Sagen om 0101901234 er gennemgået.",
+    )
+    client.force_login(gdpr_user)
+    (row,) = _csv_rows(client)
+    assert row["Afhjælpende foranstaltninger"] == (
+        "Brevet til [CPR-nummer fjernet] er hentet tilbage.\n\n"
+        "Sagen om [CPR-nummer fjernet] er gennemgået."
+    )
+    html = client.get(reverse("incidents:register"), {"aar": "2026"}).text
+    assert "Brevet til [CPR-nummer fjernet] er hentet tilbage." in html
+    assert CPR not in html
+    assert "0101901234" not in html
+
+
+def test_the_register_shows_the_first_notification_of_several(client, gdpr_user, notified):
+    from incidents.models import DatatilsynetNotification
+
+    first = notified.dt_notifications.get()
+    DatatilsynetNotification.objects.create(
+        incident=notified,
+        phase=DatatilsynetNotification.Phase.FOLLOW_UP,
+        follows=first,
+        notified_at=datetime(2026, 5, 7, 14, 30, tzinfo=CPH),
+        dt_reference="2026-999-0000",
+        recorded_by=gdpr_user,
+        recorded_at=datetime(2026, 5, 7, 14, 30, tzinfo=CPH),
+    )
+    client.force_login(gdpr_user)
+    (row,) = _csv_rows(client)
+    assert row["Anmeldt til Datatilsynet"] == "5. maj 2026 kl. 09:00"
+    assert row["Datatilsynets j.nr."] == "2026-123-4567"
+
+
+def test_the_year_is_the_danish_calendar_year(client, gdpr_user, reporter):
+    """Reported 00:30 on New Year's Day in Copenhagen is still 31 December in UTC."""
+    new_year = make_incident(reporter, now=datetime(2026, 1, 1, 0, 30, tzinfo=CPH))
+    old_year = make_incident(reporter, now=datetime(2025, 12, 31, 23, 30, tzinfo=CPH))
+    client.force_login(gdpr_user)
+    assert [r["Reference"] for r in _csv_rows(client, "2026")] == [new_year.reference]
+    assert [r["Reference"] for r in _csv_rows(client, "2025")] == [old_year.reference]
+    assert _csv_rows(client, "2026")[0]["Anmeldt internt"] == "1. januar 2026 kl. 00:30"
+
+
+def test_the_register_page_shows_a_hundred_at_a_time(
+    client, gdpr_user, notified, not_notified, monkeypatch
+):
+    from incidents import gdpr_views
+
+    monkeypatch.setattr(gdpr_views, "REGISTER_PAGE_SIZE", 1)
+    client.force_login(gdpr_user)
+    url = reverse("incidents:register")
+    first = client.get(url, {"aar": "2026"}).text
+    assert not_notified.reference in first
+    assert notified.reference not in first
+    assert "2 brud" in first
+    assert "Side 1 af 2" in first
+    assert "?aar=2026&amp;side=2" in first
+    second = client.get(url, {"aar": "2026", "side": "2"}).text
+    assert notified.reference in second
+    assert not_notified.reference not in second
+    assert "Høj risiko for den registrerede." in second
+
+
+@pytest.mark.parametrize("language", ["da", "en"])
+def test_the_registers_fast_formatting_matches_the_templates(language):
+    """The register builds lines from look-up tables; they must say what the filters say."""
+    from django.utils import translation
+
+    from incidents.breach_record import RegisterFormatter, scrub
+    from incidents.templatetags.incidents import dk_datetime
+
+    with translation.override(language):
+        formatter = RegisterFormatter()
+        moments = [
+            datetime(2026, month, day, hour, minute, tzinfo=CPH)
+            for month in range(1, 13)
+            for day, hour, minute in [(1, 0, 0), (9, 9, 5), (28, 23, 59)]
+        ]
+        # Around the summer-time changes, and a UTC value that is another day in Copenhagen.
+        moments += [
+            datetime(2026, 3, 29, 0, 30, tzinfo=ZoneInfo("UTC")) + timedelta(minutes=30 * n)
+            for n in range(6)
+        ]
+        moments += [
+            datetime(2026, 10, 25, 0, 0, tzinfo=ZoneInfo("UTC")) + timedelta(minutes=30 * n)
+            for n in range(6)
+        ]
+        moments.append(datetime(2025, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")))
+        for moment in moments:
+            assert formatter.datetime(moment) == dk_datetime(moment), moment
+        assert formatter.datetime(None) == dk_datetime(None) == ""
+        for text in ["", "  ", f" Ring {CPR} ", "0101901234 og 010190 1234", "Intet her."]:
+            assert formatter.scrub(text) == scrub(text)
 
 
 @pytest.mark.parametrize("year", ["abc", "1900", "20266", "-1"])
