@@ -276,6 +276,26 @@ def _visible_panels(user, incident: Incident) -> list[Panel]:
     ]
 
 
+# The panel that meets each missing duty (Incident.missing_items codes) starts unfolded.
+PANEL_FOR_DUTY = {
+    "containment": "containment",
+    "assessment": "assess",
+    "notify_decision": "decide",
+    "datatilsynet": "datatilsynet",
+    "subjects": "subjects",
+    "journalising": "other",
+}
+ALWAYS_UNFOLDED = {"escalate", "add_information"}
+
+
+def _unfolded_actions(missing: list[str], blockers: list[str]) -> set[str]:
+    """Panels shown open: the next duties, one-click actions, and closing once nothing blocks it."""
+    actions = {PANEL_FOR_DUTY[code] for code in missing} | ALWAYS_UNFOLDED
+    if not blockers:
+        actions.add("close")
+    return actions
+
+
 def _unbound_form(panel: Panel, incident: Incident):
     initial = panel.initial(incident)
     if issubclass(panel.form_class, forms.VersionedForm):
@@ -303,11 +323,16 @@ def _render_detail(
         for entry in incident.timeline.all()
         if internal or entry.visibility == TimelineEntry.Visibility.REPORTER
     ]
+    now = timezone.now()
+    missing = incident.missing_items(now)
+    blockers = incident.close_blockers() if internal else []
+    unfolded = _unfolded_actions(missing, blockers)
     panels = []
     for panel in _visible_panels(request.user, incident):
-        form = bound if bound is not None and bound.prefix == panel.action else None
-        panels.append((panel, form or _unbound_form(panel, incident)))
-    now = timezone.now()
+        if bound is not None and bound.prefix == panel.action:
+            panels.append((panel, bound, True))  # its errors or the conflict must be seen
+        else:
+            panels.append((panel, _unbound_form(panel, incident), panel.action in unfolded))
     return render(
         request,
         "incidents/detail.html",
@@ -318,8 +343,8 @@ def _render_detail(
             "panels": panels,
             "now": now,
             "time_left": incident.time_left(now),
-            "missing": incident.missing_items(now),
-            "blockers": incident.close_blockers() if internal else [],
+            "missing": missing,
+            "blockers": blockers,
             "is_reporter": incident.reporter_id == request.user.pk,
         },
         status=status,

@@ -61,7 +61,7 @@ def test_a_manager_sees_the_report_without_handler_panels(client, incident, mana
 def test_the_gdpr_unit_sees_every_panel_it_may_use(client, incident, gdpr_user):
     client.force_login(gdpr_user)
     response = client.get(reverse("incidents:detail", args=[incident.reference]))
-    actions = {panel.action for panel, _form in response.context["panels"]}
+    actions = {panel.action for panel, _form, _unfolded in response.context["panels"]}
     assert actions == {
         "escalate",
         "containment",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -171,3 +172,22 @@ def test_the_datatilsynet_receipt_is_for_handlers_only(client, incident, gdpr_us
     assert "kvittering-SB-" in response["Content-Disposition"]
     client.force_login(reporter)
     assert client.get(url(incident, "dt_receipt", notification.pk)).status_code == 403
+
+
+def _unfolded_panels(html: str) -> set[str]:
+    return set(re.findall(r'<details class="card mb-3 action-panel" id="panel-(\w+)" open>', html))
+
+
+def test_the_panels_for_the_next_duties_start_open_and_the_rest_folded(client, incident, gdpr_user):
+    client.force_login(gdpr_user)
+    html = client.get(url(incident, "detail")).text
+    # A fresh report: stop it, assess it, decide; taking it over is one click.
+    assert _unfolded_panels(html) == {"escalate", "containment", "assess", "decide"}
+    assert 'id="panel-note"' in html  # folded, not gone
+
+
+def test_a_panel_with_errors_is_shown_open(client, incident, gdpr_user):
+    client.force_login(gdpr_user)
+    response = client.post(url(incident, "note"), {"note-text": ""})
+    assert response.status_code == 400
+    assert "note" in _unfolded_panels(response.text)
