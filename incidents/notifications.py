@@ -230,7 +230,6 @@ def deliver(notification_id: int) -> str:
                         "role": str(RECIPIENT_ROLE[notification.kind]),
                         "kind": notification.get_kind_display(),
                     },
-                    changes={"notification": [None, notification.kind]},
                 )
     return "sent"
 
