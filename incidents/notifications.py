@@ -84,15 +84,25 @@ def queue(*, incident: Incident, kind: str, recipient_email: str, now: datetime)
 
 
 def queue_new_report(*, incident: Incident, now: datetime) -> None:
-    """The four e-mails of a new report. Call inside the transaction that creates it."""
+    """The four e-mails of a new report. Call inside the transaction that creates it.
+
+    The incident is brand new, so none of its e-mails can exist yet: one INSERT writes them all
+    (the unique constraint still stands guard) instead of queue()'s look-up per e-mail.
+    """
     manager_email = incident.manager.email if incident.manager else ""
-    for kind, email in [
+    recipients = [
         (Kind.NEW_REPORT_GDPR, _gdpr_email()),
         (Kind.NEW_REPORT_IT, settings.PORTAL_CONTACTS["it_email"]),
         (Kind.NEW_REPORT_MANAGER, manager_email),
         (Kind.RECEIPT_REPORTER, incident.reporter.email),
-    ]:
-        queue(incident=incident, kind=kind, recipient_email=email, now=now)
+    ]
+    created = Notification.objects.bulk_create(
+        Notification(incident=incident, kind=kind, recipient_email=email, next_attempt_at=now)
+        for kind, email in recipients
+        if email
+    )
+    for notification in created:
+        _enqueue(notification.pk)
 
 
 # --- Composing --------------------------------------------------------------------------------
