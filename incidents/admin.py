@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from incidents.models import Attachment, DatatilsynetNotification, Incident, TimelineEntry
+from incidents.models import (
+    Attachment,
+    DatatilsynetNotification,
+    Incident,
+    IncidentText,
+    TimelineEntry,
+)
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -31,13 +37,25 @@ class ReadOnlyInline(admin.TabularInline):
 
 class TimelineInline(ReadOnlyInline):
     model = TimelineEntry
-    fields = ["at", "actor", "kind", "visibility", "text", "changes"]
+    fields = ["at", "actor", "kind", "visibility", "changes", "body"]
+
+
+class TextInline(ReadOnlyInline):
+    model = IncidentText
+    fields = ["written_at", "author", "kind", "text", "removed_at"]
 
 
 class DtNotificationInline(ReadOnlyInline):
     model = DatatilsynetNotification
     fk_name = "incident"
-    fields = ["phase", "notified_at", "dt_reference", "delay_reasons", "recorded_by"]
+    fields = [
+        "phase",
+        "notified_at",
+        "dt_reference",
+        "items_later",
+        "items_supplied",
+        "recorded_by",
+    ]
 
 
 @admin.register(Incident)
@@ -45,7 +63,7 @@ class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["reference", "category", "status", "reported_at", "notification_deadline"]
     list_filter = ["status", "category"]
     search_fields = ["reference", "sbsys_case_number"]
-    inlines = [DtNotificationInline, TimelineInline]
+    inlines = [DtNotificationInline, TextInline, TimelineInline]
 
 
 @admin.register(TimelineEntry)

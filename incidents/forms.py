@@ -3,44 +3,37 @@
 from __future__ import annotations
 
 import uuid
-from datetime import timedelta
 
 from crispy_forms.layout import HTML, Div, Field, Fieldset, Layout
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incidents.breach_record import DRAFT_ITEM_LABELS
 from incidents.files import check_upload
 from incidents.models import (
     BreachType,
     Category,
+    Classification,
     DataKind,
+    DtIncidentType,
+    Identifiability,
     NotifyDecision,
     PersonalData,
     RiskLevel,
     Stopped,
+    SubjectCategory,
     SubjectsExemption,
 )
-from incidents.validators import reject_cpr
+from incidents.widgets import LocalDateTimeField
+from portal.cpr import reject_cpr, reject_cpr_in_reference
 from portal.forms import PortalForm
-
-CLOCK_SKEW = timedelta(minutes=5)
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    """<input type="datetime-local">; the value is read in Europe/Copenhagen (TIME_ZONE)."""
-
-    input_type = "datetime-local"
-
-    def __init__(self, attrs=None) -> None:
-        super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
 def when(label, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
-    return forms.DateTimeField(
-        label=label, required=required, widget=DateTimeLocalInput, help_text=help_text
-    )
+    """A Copenhagen date and time; times in the future or out of order are refused by the
+    services (incidents/services.py), which know what the time must follow."""
+    return LocalDateTimeField(label=label, required=required, help_text=help_text)
 
 
 def free_text(label, *, required: bool = True, help_text: str = "", rows: int = 3):
@@ -53,10 +46,26 @@ def free_text(label, *, required: bool = True, help_text: str = "", rows: int = 
     )
 
 
-def not_in_future(value):
-    if value is not None and value > timezone.now() + CLOCK_SKEW:
-        raise ValidationError(_("Tidspunktet må ikke ligge i fremtiden."))
-    return value
+def reference(label, *, help_text: str = "") -> forms.CharField:
+    return forms.CharField(
+        label=label,
+        required=False,
+        max_length=100,
+        help_text=help_text,
+        validators=[reject_cpr_in_reference],
+    )
+
+
+def yes_no(label) -> forms.TypedChoiceField:
+    """Ja / Nej, or not answered yet (None)."""
+    return forms.TypedChoiceField(
+        label=label,
+        choices=[("yes", _("Ja")), ("no", _("Nej"))],
+        coerce=lambda value: value == "yes",
+        empty_value=None,
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -169,21 +178,6 @@ class ReportForm(PortalForm):
             "submission_token",
         )
 
-    def clean_discovered_at(self):
-        return not_in_future(self.cleaned_data["discovered_at"])
-
-    def clean_occurred_at(self):
-        return not_in_future(self.cleaned_data.get("occurred_at"))
-
-    def clean(self):
-        cleaned = super().clean()
-        discovered, occurred = cleaned.get("discovered_at"), cleaned.get("occurred_at")
-        if discovered and occurred and occurred > discovered:
-            self.add_error(
-                "occurred_at", _("Hændelsen kan ikke være sket, efter at du opdagede den.")
-            )
-        return cleaned
-
     @staticmethod
     def new_token() -> uuid.UUID:
         return uuid.uuid4()
@@ -193,6 +187,10 @@ class VersionedForm(PortalForm):
     """Carries the incident version the person saw, so a colliding change is noticed."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+    def __init__(self, *args, incident=None, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.incident = incident
 
 
 class InformationForm(PortalForm):
@@ -210,9 +208,6 @@ class ContainmentForm(VersionedForm):
     contained_at = when(_("Hvornår blev bruddet stoppet?"))
     description = free_text(_("Hvad blev gjort?"))
 
-    def clean_contained_at(self):
-        return not_in_future(self.cleaned_data["contained_at"])
-
 
 class PeopleNotifiedForm(VersionedForm):
     manager_notified_at = when(_("Lederen fik besked"), required=False)
@@ -229,26 +224,61 @@ class AwarenessForm(VersionedForm):
         help_text=_("Fristen for anmeldelse til Datatilsynet er 72 timer herefter."),
     )
     reason = free_text(_("Hvorfor ændres tidspunktet?"))
-
-    def clean_aware_at(self):
-        return not_in_future(self.cleaned_data["aware_at"])
+    delay_reasons = free_text(
+        _("Begrundelse for forsinkelse"),
+        required=False,
+        help_text=_(
+            "Kun hvis bruddet allerede er anmeldt, og anmeldelsen med det nye tidspunkt bliver "
+            "sket efter fristen."
+        ),
+    )
 
 
 class AssessmentForm(VersionedForm):
+    classification = forms.ChoiceField(
+        label=_("Er hændelsen et brud på persondatasikkerheden?"),
+        choices=Classification.choices,
+        widget=forms.RadioSelect,
+        help_text=_(
+            "Et brud er, når personoplysninger ved en sikkerhedshændelse er blevet tilintetgjort, "
+            "mistet, ændret eller kommet til uvedkommendes kendskab (art. 4, nr. 12)."
+        ),
+    )
+    account = free_text(
+        _("Hvad er der sket? (GDPR-enhedens beskrivelse)"),
+        required=False,
+        rows=4,
+        help_text=_(
+            "Jeres egen beskrivelse af hændelsesforløbet til Datatilsynet og fortegnelsen. "
+            "Ingen navne eller CPR-numre."
+        ),
+    )
+    dt_incident_type = forms.ChoiceField(
+        label=_("Hændelsestype hos Datatilsynet"),
+        choices=[("", _("Vælg")), *DtIncidentType.choices],
+        required=False,
+        help_text=_("Foreslået ud fra kategorien; ret den, hvis den ikke passer."),
+    )
     breach_types = forms.MultipleChoiceField(
         label=_("Type af brud"),
         choices=BreachType.choices,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Flere kan gælde."),
     )
-    data_kinds = forms.MultipleChoiceField(
-        label=_("Kategorier af personoplysninger"),
-        choices=DataKind.choices,
+    subject_categories = forms.MultipleChoiceField(
+        label=_("Hvem handler oplysningerne om?"),
+        choices=SubjectCategory.choices,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
     subjects_estimate = forms.IntegerField(
         label=_("Registrerede (ca. antal)"), required=False, min_value=0
+    )
+    data_kinds = forms.MultipleChoiceField(
+        label=_("Kategorier af personoplysninger"),
+        choices=DataKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
     records_estimate = forms.IntegerField(
         label=_("Registreringer (ca. antal)"), required=False, min_value=0
@@ -257,10 +287,26 @@ class AssessmentForm(VersionedForm):
     measures_before = free_text(_("Foranstaltninger, der var på plads før bruddet"), required=False)
     measures_taken = free_text(_("Trufne foranstaltninger"), required=False)
     measures_proposed = free_text(_("Foreslåede foranstaltninger"), required=False)
+    identifiability = forms.ChoiceField(
+        label=_("Hvor let kan personerne identificeres? (ENISA)"),
+        choices=[("", _("Vælg")), *Identifiability.choices],
+        required=False,
+    )
+    malicious = forms.BooleanField(
+        label=_("Ondsindet hensigt (fx tyveri eller angreb)"), required=False
+    )
     risk_level = forms.ChoiceField(
         label=_("Risiko for de registrerede"), choices=RiskLevel.choices, widget=forms.RadioSelect
     )
     risk_reasoning = free_text(_("Begrundelse for risikovurderingen"))
+    risk_override_reason = free_text(
+        _("Hvis risikoen er lavere end foreslået: hvorfor?"),
+        required=False,
+        help_text=_(
+            "CPR-numre, følsomme oplysninger, strafbare forhold, børn eller mange berørte tyder "
+            "på mindst „Risiko“."
+        ),
+    )
 
 
 class DecisionForm(VersionedForm):
@@ -270,23 +316,45 @@ class DecisionForm(VersionedForm):
         widget=forms.RadioSelect,
     )
     decision_reasoning = free_text(_("Begrundelse for beslutningen"))
+    deviation_reason = free_text(
+        _("Hvis bruddet ikke anmeldes trods risiko: hvorfor?"),
+        required=False,
+        help_text=_(
+            "Kræves, når risikoen er vurderet som „Risiko“ eller „Høj risiko“, og bruddet "
+            "alligevel ikke anmeldes. Afvigelsen vises i fortegnelsen."
+        ),
+    )
 
 
 class DtNotificationForm(VersionedForm):
     notified_at = when(_("Anmeldt til Datatilsynet"))
-    dt_reference = forms.CharField(
-        label=_("Datatilsynets journalnummer"), required=False, max_length=100
-    )
+    dt_reference = reference(_("Datatilsynets journalnummer"))
     content = free_text(_("Hvad blev anmeldt (kort)"), required=False)
     delay_reasons = free_text(
         _("Begrundelse for forsinkelse"),
         required=False,
         help_text=_("Skal udfyldes, hvis anmeldelsen sker mere end 72 timer efter opmærksomhed."),
     )
+    items_supplied = forms.MultipleChoiceField(
+        label=_("Opfølgningen indeholder"),
+        choices=[],
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Det, der blev lovet eftersendt, og som nu sendes."),
+    )
     receipt = forms.FileField(label=_("Kvittering (PDF)"), required=False)
 
-    def clean_notified_at(self):
-        return not_in_future(self.cleaned_data["notified_at"])
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        outstanding = self.incident.dt_items_outstanding if self.incident else []
+        if outstanding:
+            self.fields["items_supplied"].choices = [
+                (key, DRAFT_ITEM_LABELS.get(key, key)) for key in outstanding
+            ]
+        else:
+            del self.fields["items_supplied"]
+        if self.incident is not None and self.incident.initial_dt_notification() is not None:
+            del self.fields["delay_reasons"]
 
     def clean_receipt(self):
         receipt = self.cleaned_data.get("receipt")
@@ -304,22 +372,24 @@ class SubjectsForm(VersionedForm):
         required=False,
     )
     exemption_reason = free_text(_("Begrundelse for undtagelsen"), required=False)
+    public_communication_at = when(
+        _("Offentlig meddelelse bragt"),
+        required=False,
+        help_text=_("Kun ved undtagelsen i art. 34, stk. 3, litra c."),
+    )
+    public_communication_where = free_text(
+        _("Hvor blev meddelelsen bragt?"), required=False, rows=2
+    )
 
 
 class OtherForm(VersionedForm):
-    processor_involved = forms.BooleanField(
-        label=_("En databehandler har anmeldt bruddet til os"), required=False
-    )
+    processor_involved = yes_no(_("Har en databehandler anmeldt bruddet til os?"))
     processor_discovered_at = when(_("Databehandleren opdagede bruddet"), required=False)
     processor_told_us_at = when(_("Databehandleren underrettede os"), required=False)
-    police_reported = forms.BooleanField(label=_("Politianmeldt"), required=False)
-    police_reference = forms.CharField(
-        label=_("Politiets journalnummer"), required=False, max_length=100
-    )
-    sbsys_case_number = forms.CharField(
-        label=_("SBSYS-sagsnummer"),
-        required=False,
-        max_length=100,
+    police_reported = yes_no(_("Er bruddet politianmeldt?"))
+    police_reference = reference(_("Politiets journalnummer"))
+    sbsys_case_number = reference(
+        _("SBSYS-sagsnummer"),
         help_text=_("Sagen skal journaliseres senest 7 dage efter anmeldelsen."),
     )
 

@@ -10,6 +10,11 @@ urlpatterns = [
     path("fortegnelse.csv", gdpr_views.register_csv, name="register_csv"),
     path("statistik/", gdpr_views.statistics_page, name="statistics"),
     path("<ref:reference>/udkast-datatilsynet/", gdpr_views.draft, name="draft"),
+    path(
+        "<ref:reference>/brev-til-registrerede/",
+        gdpr_views.subjects_letter,
+        name="subjects_letter",
+    ),
     path("frister/kalender/", gdpr_views.calendar_settings, name="calendar"),
     path("kalender/<str:token>.ics", gdpr_views.calendar_feed, name="calendar_feed"),
 ]

@@ -27,8 +27,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from incidents import breach_record, calendar, charts, deadlines
 from incidents.access import get_incident_for_user
-from incidents.models import CalendarFeed, Category, Incident, Status
-from incidents.templatetags.incidents import dk_datetime
+from incidents.duties import DUTIES
+from incidents.formatting import TimeLeftFormatter, dk_datetime
+from incidents.models import CalendarFeed, Category, Incident, NotifyDecision, Status
 from portal import roles
 from portal.models import Department
 from portal.views import forbidden_unless
@@ -80,6 +81,7 @@ class DashboardRow:
     time_left_text: str
     band: Band
     missing: list[tuple[str, str]]
+    contradicts: bool
     category: str
     department: str
     reported: str
@@ -157,9 +159,9 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = paginator.get_page(request.GET.get("side"))
 
     # Everything translated once per request, not once per row.
-    span_labels = deadlines.SpanLabels.current()
+    time_left_text = TimeLeftFormatter.current(compact=True)
     bands = {code: Band(b.code, str(b.label), b.icon) for code, b in deadlines.BANDS.items()}
-    missing_labels = {code: str(label) for code, label in deadlines.MISSING_LABELS.items()}
+    missing_labels = {duty.code: str(duty.label) for duty in DUTIES}
     categories = {code: str(label) for code, label in Category.choices}
     rows = []
     for incident in page.object_list:
@@ -168,9 +170,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             DashboardRow(
                 incident=incident,
                 time_left=left,
-                time_left_text=deadlines.compact_time_left(left, span_labels),
+                time_left_text=time_left_text(left),
                 band=bands[deadlines.band_for(left).code],
                 missing=[(code, missing_labels[code]) for code in incident.missing_items(now)],
+                contradicts=incident.decision_contradicts_risk,
                 category=categories.get(incident.category, incident.category),
                 department=incident.department.name if incident.department else "–",
                 reported=dk_datetime(incident.reported_at),
@@ -197,15 +200,19 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "SB-0000-0000/"
             ),
             "nothing_missing": _("Intet"),
+            "contradicts_label": _("Anmeldes ikke trods risiko"),
             "read_only": not roles.can_handle_incidents(request.user),
             "show_register": roles.can_see_breach_register(request.user),
             "js_labels": {
-                "left": span_labels.left,
-                "overdue": span_labels.overdue,
-                "hours": span_labels.hours,
-                "minutes": span_labels.minutes,
+                "left": time_left_text.left,
+                "overdue": time_left_text.overdue,
+                "hours": time_left_text.hours,
+                "minutes": time_left_text.minutes,
                 "bands": {code: b.label for code, b in bands.items()},
                 "icons": {code: b.icon for code, b in bands.items()},
+                "limits": {
+                    code: limit.total_seconds() * 1000 for code, limit in deadlines.BAND_LIMITS
+                },
             },
         },
     )
@@ -218,7 +225,11 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 def draft(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference)
     forbidden_unless(roles.can_see_breach_register(request.user))
-    incident = Incident.objects.select_related("department").get(pk=incident.pk)
+    incident = (
+        Incident.objects.select_related("department")
+        .prefetch_related("dt_notifications")
+        .get(pk=incident.pk)
+    )
     items = breach_record.draft_items(incident, now=timezone.now())
     return render(
         request,
@@ -227,6 +238,24 @@ def draft(request: HttpRequest, reference: str) -> HttpResponse:
             "incident": incident,
             "items": items,
             "missing_count": sum(item.missing for item in items),
+        },
+    )
+
+
+@require_GET
+def subjects_letter(request: HttpRequest, reference: str) -> HttpResponse:
+    """Art. 34: a letter to the people whose data was affected, in plain Danish."""
+    incident = get_incident_for_user(request.user, reference)
+    forbidden_unless(roles.can_see_breach_register(request.user))
+    items = breach_record.subjects_letter(incident)
+    return render(
+        request,
+        "incidents/gdpr/letter.html",
+        {
+            "incident": incident,
+            "items": items,
+            "missing_count": sum(item.missing for item in items),
+            "organisation": settings.PORTAL_ORGANISATION,
         },
     )
 
@@ -257,15 +286,24 @@ REGISTER_PAGE_SIZE = 100
 CSV_BATCH_ROWS = 500
 
 
+# ?klassifikation=ikke-brud: the incidents assessed as not a personal-data breach, kept apart.
+NOT_BREACH_PARAMETER = "ikke-brud"
+
+
+def _breaches(request: HttpRequest) -> bool:
+    return request.GET.get("klassifikation") != NOT_BREACH_PARAMETER
+
+
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     forbidden_unless(roles.can_see_breach_register(request.user))
     year = _year(request)
+    breaches = _breaches(request)
     # A year can hold thousands of breaches: the page shows them a hundred at a time (the CSV
     # has them all), and only the page's lines are built.
-    page = Paginator(breach_record.register_queryset(year), REGISTER_PAGE_SIZE).get_page(
-        request.GET.get("side")
-    )
+    page = Paginator(
+        breach_record.register_queryset(year, breaches=breaches), REGISTER_PAGE_SIZE
+    ).get_page(request.GET.get("side"))
     incidents = list(page.object_list)
     firsts = (
         breach_record.first_notifications(year, pks=[i["pk"] for i in incidents])
@@ -281,6 +319,9 @@ def register(request: HttpRequest) -> HttpResponse:
             "columns": breach_record.register_columns(),
             "rows": list(breach_record.register_rows(incidents, firsts)),
             "page": page,
+            "breaches": breaches,
+            "not_breach_parameter": NOT_BREACH_PARAMETER,
+            "year_filter_classification": "" if breaches else NOT_BREACH_PARAMETER,
             "show_register": True,
         },
     )
@@ -297,9 +338,10 @@ def _register_csv_lines(columns: list[str], rows: Iterator[list[str]]) -> Iterat
     # Danish Excel: a byte-order mark to recognise UTF-8, and ';' because ',' is the decimal mark.
     writer = csv.writer(_Echo(), delimiter=";", lineterminator="\r\n")
     yield "\ufeff" + writer.writerow(columns)
+    safe = breach_record.spreadsheet_safe
     batch: list[str] = []
     for row in rows:
-        batch.append(writer.writerow(row))
+        batch.append(writer.writerow([safe(cell) for cell in row]))
         if len(batch) >= CSV_BATCH_ROWS:
             yield "".join(batch)
             batch = []
@@ -311,19 +353,21 @@ def _register_csv_lines(columns: list[str], rows: Iterator[list[str]]) -> Iterat
 def register_csv(request: HttpRequest) -> StreamingHttpResponse:
     forbidden_unless(roles.can_see_breach_register(request.user))
     year = _year(request)
-    # Labels, month names and time zone are taken now, while the request's language is active;
-    # the incidents are read in chunks as the response is sent, so a year of twenty thousand
-    # lines never sits in the worker's memory at once.
+    breaches = _breaches(request)
+    # Labels and time zone are taken now, while the request's language is active; the
+    # incidents are read in chunks as the response is sent, so a year of twenty thousand lines
+    # never sits in the worker's memory at once. Dates are ISO, so Excel sorts them.
     rows = breach_record.register_rows(
-        breach_record.register_queryset(year).iterator(chunk_size=2000),
+        breach_record.register_queryset(year, breaches=breaches).iterator(chunk_size=2000),
         breach_record.first_notifications(year),
-        formatter=breach_record.RegisterFormatter(),
+        formatter=breach_record.RegisterFormatter(spreadsheet=True),
     )
     response = StreamingHttpResponse(
         _register_csv_lines(breach_record.register_columns(), rows),
         content_type="text/csv; charset=utf-8",
     )
-    response["Content-Disposition"] = f'attachment; filename="brudfortegnelse-{year}.csv"'
+    name = "brudfortegnelse" if breaches else "ikke-brud"
+    response["Content-Disposition"] = f'attachment; filename="{name}-{year}.csv"'
     return response
 
 
@@ -341,7 +385,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     forbidden_unless(roles.can_see_breach_statistics(request.user))
     year = _year(request)
     incidents = list(
-        breach_record.with_first_notification(Incident.objects.filter(reported_at__year=year))
+        Incident.objects.filter(reported_at__year=year)
         .select_related("department")
         .only(
             "reported_at",
@@ -350,6 +394,8 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
             "aware_at",
             "contained_at",
             "decided_at",
+            "notify_decision",
+            "clock_stopped_at",
             "notification_deadline",
         )
     )
@@ -367,8 +413,13 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
         labels=month_names,
         series=series,
     )
-    notified = [i for i in incidents if i.first_dt_at is not None]
-    on_time = [i for i in notified if i.first_dt_at <= i.notification_deadline]
+    # With a decision to notify, the stored clock stopped at the initial notification.
+    notified = [
+        i
+        for i in incidents
+        if i.notify_decision == NotifyDecision.NOTIFY and i.clock_stopped_at is not None
+    ]
+    on_time = [i for i in notified if not i.notified_late]
     repeats = Counter(
         (str(i.department or _("Ukendt afdeling")), i.get_category_display()) for i in incidents
     )

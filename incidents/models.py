@@ -1,97 +1,79 @@
 """Security breaches: the report, the handling facts, the Datatilsynet notifications and the
-immutable timeline. State changes happen only in incidents/services.py."""
+append-only timeline. State changes happen only in incidents/services.py; the database keeps
+the invariants it can check (constraints and triggers, each with a comment naming its rule).
+
+This module is over 400 lines: it is the schema of one aggregate (the incident, its
+notifications, texts, timeline, files and outbox), and its rules are declared with it.
+"""
 
 from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime, timedelta
 
+import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Case, F, Min, OuterRef, Q, Subquery, When
+from django.db.models import Case, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, IsNull
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from incidents import duties, risk
+from incidents.choices import (
+    DT_TYPE_FOR_CATEGORY,
+    BreachType,
+    Category,
+    Classification,
+    DataKind,
+    DtIncidentType,
+    Identifiability,
+    NotifyDecision,
+    PersonalData,
+    RiskLevel,
+    Status,
+    Stopped,
+    SubjectCategory,
+    SubjectsExemption,
+)
 from portal import roles
 
+__all__ = [  # the choices are part of this module's interface
+    "BreachType",
+    "Category",
+    "Classification",
+    "DataKind",
+    "DtIncidentType",
+    "Identifiability",
+    "NotifyDecision",
+    "PersonalData",
+    "RiskLevel",
+    "Status",
+    "Stopped",
+    "SubjectCategory",
+    "SubjectsExemption",
+]
+
 NOTIFICATION_WINDOW = timedelta(hours=72)  # GDPR art. 33(1): 72 real hours, weekends included
-JOURNALISING_WINDOW = timedelta(days=7)  # The folder: journalised within 7 days
 # True while the 72-hour clock runs (Incident.clock_stopped_at is null).
 CLOCK_RUNNING = IsNull(F("clock_stopped_at"), True)
+# What a closed incident may still have changed: retention's removal of the reporter's text.
+CHANGEABLE_WHEN_CLOSED = ("description", "stop_description", "version", "updated")
 
 
-class Category(models.TextChoices):
-    LOST_DEVICE = "lost_device", _("Mistet eller stjålet udstyr (pc, mobil, tablet, USB-nøgle)")
-    MISDIRECTED_MAIL = (
-        "misdirected_mail",
-        _("Følsom e-mail sendt usikkert eller til forkert modtager"),
-    )
-    PHISHING = "phishing", _("Klikket på et link eller åbnet en vedhæftet fil (phishing)")
-    MALWARE = "malware", _("Virus eller anden skadelig software")
-    UNAUTHORISED_ACCESS = "unauthorised_access", _("Uautoriseret adgang eller brug")
-    LOST_PAPERS = "lost_papers", _("Mistede eller forlagte papirer")
-    PASSWORD_DISCLOSED = "password_disclosed", _("Adgangskode røbet eller kendt af andre")
-    OTHER = "other", _("Andet")
+def clock_stop(
+    *, initial_notified_at: datetime | None, notify_decision: str, decided_at: datetime | None
+) -> datetime | None:
+    """The clock rule: the initial notification to Datatilsynet stops the 72-hour clock; without
+    one, a decision not to notify stops it at the decision. Follow-ups never move it.
 
-
-class PersonalData(models.TextChoices):
-    YES = "yes", _("Ja")
-    NO = "no", _("Nej")
-    UNKNOWN = "unknown", _("Ved ikke")
-
-
-class Stopped(models.TextChoices):
-    YES = "yes", _("Ja")
-    NO = "no", _("Nej")
-    UNKNOWN = "unknown", _("Ved ikke")
-
-
-class DataKind(models.TextChoices):
-    ORDINARY = "ordinary", _("Almindelige personoplysninger (fx navn, adresse, telefon)")
-    CPR = "cpr", _("CPR-numre")
-    SENSITIVE = "sensitive", _("Følsomme oplysninger (art. 9), fx helbred")
-    CRIMINAL = "criminal", _("Oplysninger om strafbare forhold")
-    FINANCIAL = "financial", _("Økonomiske oplysninger")
-    CREDENTIALS = "credentials", _("Brugernavne og adgangskoder")
-
-
-class BreachType(models.TextChoices):
-    CONFIDENTIALITY = "confidentiality", _("Fortrolighed (uvedkommende har fået adgang)")
-    INTEGRITY = "integrity", _("Integritet (oplysninger er ændret uden lov)")
-    AVAILABILITY = "availability", _("Tilgængelighed (oplysninger er mistet eller utilgængelige)")
-
-
-class RiskLevel(models.TextChoices):
-    NONE = "none", _("Ingen risiko")
-    RISK = "risk", _("Risiko")
-    HIGH = "high", _("Høj risiko")
-
-
-class Status(models.TextChoices):
-    REPORTED = "reported", _("Anmeldt")
-    ESCALATED = "escalated", _("Hos GDPR-enheden")
-    CLOSED = "closed", _("Lukket")
-
-
-class NotifyDecision(models.TextChoices):
-    NOTIFY = "notify", _("Anmeldes til Datatilsynet")
-    NOT_NOTIFY = "not_notify", _("Anmeldes ikke til Datatilsynet")
-
-
-class SubjectsExemption(models.TextChoices):
-    ART34_3A = "art34_3a", _("Art. 34, stk. 3, litra a: oplysningerne var beskyttet (fx krypteret)")
-    ART34_3B = (
-        "art34_3b",
-        _("Art. 34, stk. 3, litra b: efterfølgende foranstaltninger fjerner risikoen"),
-    )
-    ART34_3C = (
-        "art34_3c",
-        _("Art. 34, stk. 3, litra c: uforholdsmæssig indsats (offentlig meddelelse i stedet)"),
-    )
-    DBL_22 = "dbl_22", _("Databeskyttelseslovens § 22")
+    IncidentQuerySet.sync_clock() is the same rule in SQL, and the database checks the stored
+    value against the notifications (trigger incident_clock_matches_notification)."""
+    if initial_notified_at is not None:
+        return initial_notified_at
+    return decided_at if notify_decision == NotifyDecision.NOT_NOTIFY else None
 
 
 class ReferenceCounter(models.Model):
@@ -99,6 +81,10 @@ class ReferenceCounter(models.Model):
 
     year = models.PositiveIntegerField(unique=True)
     last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("referencetæller")
+        verbose_name_plural = _("referencetællere")
 
     def __str__(self) -> str:
         return f"{self.year}: {self.last_number}"
@@ -119,22 +105,17 @@ class IncidentQuerySet(models.QuerySet):
         return self.filter(clock_stopped_at__isnull=False)
 
     def sync_clock(self) -> int:
-        """Recompute the stored `clock_stopped_at` from the facts, in one UPDATE.
+        """Recompute the stored `clock_stopped_at` by clock_stop()'s rule, in one UPDATE.
 
-        The rule: the first notification to Datatilsynet stops the clock; without one, a
-        decision not to notify stops it at the decision. The services apply it to the row they
-        change (services._clock_stopped_at); seeding, repairs and test fixtures that write the
-        facts directly call this. Migration 0004 filled existing rows by the same rule.
+        The services apply the rule to the row they change; seeding, repairs and test fixtures
+        that write the facts directly call this.
         """
-        first = (
-            DatatilsynetNotification.objects.filter(incident=OuterRef("pk"))
-            .values("incident")
-            .annotate(first=Min("notified_at"))
-            .values("first")
-        )
+        initial = DatatilsynetNotification.objects.filter(
+            incident=OuterRef("pk"), phase=DatatilsynetNotification.Phase.INITIAL
+        ).values("notified_at")[:1]
         return self.update(
             clock_stopped_at=Coalesce(
-                Subquery(first),
+                Subquery(initial),
                 Case(When(notify_decision=NotifyDecision.NOT_NOTIFY, then=F("decided_at"))),
             )
         )
@@ -145,6 +126,13 @@ class IncidentQuerySet(models.QuerySet):
 
     def overdue(self, now: datetime) -> IncidentQuerySet:
         return self.awaiting_notification().filter(notification_deadline__lt=now)
+
+    def personal_data_breaches(self) -> IncidentQuerySet:
+        """The register's incidents: breaches, and those not yet classified (they may be)."""
+        return self.exclude(classification=Classification.NOT_BREACH)
+
+    def not_breaches(self) -> IncidentQuerySet:
+        return self.filter(classification=Classification.NOT_BREACH)
 
     def visible_to(self, user) -> IncidentQuerySet:
         if not user.is_authenticated:
@@ -160,6 +148,20 @@ class IncidentQuerySet(models.QuerySet):
 def _attachment_path(instance: models.Model, filename: str) -> str:
     # Never the uploaded name: it is typed by the user and may contain personal data.
     return f"incidents/{timezone.now():%Y/%m}/{uuid.uuid4().hex}"
+
+
+def _time_order(earlier: str, later: str) -> Q:
+    """`earlier` ≤ `later` where both are known."""
+    return (
+        Q(**{f"{earlier}__isnull": True})
+        | Q(**{f"{later}__isnull": True})
+        | Q(**{f"{earlier}__lte": F(later)})
+    )
+
+
+def _changed_except(fields: tuple[str, ...]) -> str:
+    keep = ", ".join(f"'{name}'" for name in fields)
+    return f"(to_jsonb(OLD) - ARRAY[{keep}]) IS DISTINCT FROM (to_jsonb(NEW) - ARRAY[{keep}])"
 
 
 class Incident(models.Model):
@@ -215,10 +217,8 @@ class Incident(models.Model):
     # aware_at + 72 hours (services set both together; the database checks it).
     aware_at = models.DateTimeField(_("kommunen blev opmærksom"))
     notification_deadline = models.DateTimeField(_("frist for anmeldelse til Datatilsynet"))
-    # When the clock stopped: the first notification to Datatilsynet or, without one, the
-    # decision not to notify. Null while it runs. Stored (not computed per row) so the dashboard
-    # can order and count by it from an index; only the services that stop or restart the
-    # clock write it (incident_decide, incident_record_dt_notification).
+    # When the clock stopped, by clock_stop()'s rule. Null while it runs. Stored (not computed
+    # per row) so the dashboard can order and count by it from an index.
     clock_stopped_at = models.DateTimeField(_("fristen stoppet"), null=True, blank=True)
 
     status = models.CharField(
@@ -248,12 +248,28 @@ class Incident(models.Model):
     manager_notified_at = models.DateTimeField(_("leder underrettet"), null=True, blank=True)
     it_notified_at = models.DateTimeField(_("IT underrettet"), null=True, blank=True)
 
-    # Assessment, art. 33(5).
+    # Assessment, art. 33(3) and 33(5).
+    classification = models.CharField(
+        _("klassifikation"), max_length=16, choices=Classification.choices, blank=True
+    )
+    account = models.TextField(_("hændelsesforløb (GDPR-enhedens beskrivelse)"), blank=True)
+    dt_incident_type = models.CharField(
+        _("hændelsestype (Datatilsynet)"),
+        max_length=32,
+        choices=DtIncidentType.choices,
+        blank=True,
+    )
     breach_types = ArrayField(
         models.CharField(max_length=16, choices=BreachType.choices),
         default=list,
         blank=True,
         verbose_name=_("type af brud"),
+    )
+    subject_categories = ArrayField(
+        models.CharField(max_length=24, choices=SubjectCategory.choices),
+        default=list,
+        blank=True,
+        verbose_name=_("kategorier af registrerede"),
     )
     subjects_estimate = models.PositiveIntegerField(_("registrerede (ca.)"), null=True, blank=True)
     records_estimate = models.PositiveIntegerField(_("registreringer (ca.)"), null=True, blank=True)
@@ -261,8 +277,18 @@ class Incident(models.Model):
     measures_taken = models.TextField(_("trufne foranstaltninger"), blank=True)
     measures_proposed = models.TextField(_("foreslåede foranstaltninger"), blank=True)
     measures_before = models.TextField(_("foranstaltninger før bruddet"), blank=True)
+    identifiability = models.CharField(
+        _("identificerbarhed (ENISA)"),
+        max_length=16,
+        choices=Identifiability.choices,
+        blank=True,
+    )
+    malicious = models.BooleanField(_("ondsindet hensigt"), default=False)
     risk_level = models.CharField(_("risiko"), max_length=8, choices=RiskLevel.choices, blank=True)
-    risk_reasoning = models.TextField(_("begrundelse for risikovurdering"), blank=True)
+    risk_reasoning = models.TextField(_("begrundelse for risikovurderingen"), blank=True)
+    risk_override_reason = models.TextField(
+        _("begrundelse for lavere risiko end foreslået"), blank=True
+    )
     assessed_at = models.DateTimeField(_("vurderet"), null=True, blank=True)
     assessed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -278,6 +304,9 @@ class Incident(models.Model):
         _("beslutning"), max_length=16, choices=NotifyDecision.choices, blank=True
     )
     decision_reasoning = models.TextField(_("begrundelse for beslutningen"), blank=True)
+    decision_deviation_reason = models.TextField(
+        _("begrundelse for at afvige fra risikovurderingen"), blank=True
+    )
     decided_at = models.DateTimeField(_("besluttet"), null=True, blank=True)
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -286,6 +315,16 @@ class Incident(models.Model):
         blank=True,
         related_name="+",
         verbose_name=_("besluttet af"),
+    )
+    # Art. 33(1): why the initial notification came after the 72 hours (required when it did).
+    delay_reasons = models.TextField(_("begrundelse for forsinkelse"), blank=True)
+    # Draft items (breach_record.DRAFT_ITEMS keys) promised "later" in the initial notification
+    # and not yet supplied by a follow-up (art. 33(4)). Kept by the notification service.
+    dt_items_outstanding = ArrayField(
+        models.CharField(max_length=32),
+        default=list,
+        blank=True,
+        verbose_name=_("oplysninger der skal eftersendes"),
     )
 
     # Data subjects, art. 34.
@@ -297,16 +336,20 @@ class Incident(models.Model):
         _("undtagelse"), max_length=16, choices=SubjectsExemption.choices, blank=True
     )
     subjects_exemption_reason = models.TextField(_("begrundelse for undtagelsen"), blank=True)
+    public_communication_at = models.DateTimeField(_("offentlig meddelelse"), null=True, blank=True)
+    public_communication_where = models.TextField(_("hvor blev den offentliggjort"), blank=True)
 
-    # Other records.
-    processor_involved = models.BooleanField(_("databehandler har anmeldt bruddet"), default=False)
+    # Other records. Null: not yet answered.
+    processor_involved = models.BooleanField(
+        _("databehandler har anmeldt bruddet"), null=True, blank=True
+    )
     processor_discovered_at = models.DateTimeField(
         _("databehandleren opdagede bruddet"), null=True, blank=True
     )
     processor_told_us_at = models.DateTimeField(
         _("databehandleren underrettede os"), null=True, blank=True
     )
-    police_reported = models.BooleanField(_("politianmeldt"), default=False)
+    police_reported = models.BooleanField(_("politianmeldt"), null=True, blank=True)
     police_reference = models.CharField(_("politiets journalnummer"), max_length=100, blank=True)
     sbsys_case_number = models.CharField(_("SBSYS-sagsnummer"), max_length=100, blank=True)
     journalised_at = models.DateTimeField(_("journaliseret"), null=True, blank=True)
@@ -369,6 +412,7 @@ class Incident(models.Model):
             ),
         ]
         constraints = [
+            # GDPR art. 33(1): the deadline is 72 real hours after awareness.
             models.CheckConstraint(
                 condition=Exact(
                     models.ExpressionWrapper(
@@ -383,9 +427,9 @@ class Incident(models.Model):
                 condition=Q(reference__regex=r"^SB-[0-9]{4}-[0-9]{4,}$"),
                 name="incident_reference_format",
             ),
-            # Without a decision the clock runs; a decision not to notify has stopped it (no
-            # notification can precede it, so at the decision). Notifying: either, per the
-            # notifications, which the row cannot see.
+            # The clock rule (clock_stop()), as far as the row can see: without a decision the
+            # clock runs; not notifying stopped it at the decision. Notifying: stopped exactly
+            # at the initial notification, which the trigger below checks.
             models.CheckConstraint(
                 condition=Q(notify_decision="", clock_stopped_at__isnull=True)
                 | Q(notify_decision=NotifyDecision.NOTIFY)
@@ -395,6 +439,104 @@ class Incident(models.Model):
                     clock_stopped_at=F("decided_at"),
                 ),
                 name="incident_clock_follows_the_decision",
+            ),
+            # A decision is taken on an assessment.
+            models.CheckConstraint(
+                condition=Q(notify_decision="") | Q(assessed_at__isnull=False),
+                name="incident_decision_needs_assessment",
+            ),
+            # Not notifying although the assessment found a risk needs its own justification.
+            models.CheckConstraint(
+                condition=~Q(
+                    notify_decision=NotifyDecision.NOT_NOTIFY,
+                    risk_level__in=[RiskLevel.RISK, RiskLevel.HIGH],
+                )
+                | ~Q(decision_deviation_reason=""),
+                name="incident_contradicting_decision_is_justified",
+            ),
+            # A risk below what the facts suggest (risk.steer_condition) needs a reason.
+            models.CheckConstraint(
+                condition=~(Q(risk_level=RiskLevel.NONE) & risk.steer_condition())
+                | ~Q(risk_override_reason=""),
+                name="incident_risk_below_steer_is_justified",
+            ),
+            # Not a personal-data breach: then there is no risk to anyone's data.
+            models.CheckConstraint(
+                condition=~Q(classification=Classification.NOT_BREACH)
+                | Q(risk_level__in=["", RiskLevel.NONE]),
+                name="incident_not_breach_has_no_risk",
+            ),
+            # Art. 33(1): an initial notification after the deadline states the reasons.
+            models.CheckConstraint(
+                condition=~Q(
+                    notify_decision=NotifyDecision.NOTIFY,
+                    clock_stopped_at__gt=F("notification_deadline"),
+                )
+                | ~Q(delay_reasons=""),
+                name="incident_late_notification_has_reasons",
+            ),
+            # Art. 34(3)(c): the exemption stands only on a public communication (when, where).
+            models.CheckConstraint(
+                condition=~Q(subjects_exemption="art34_3c")
+                | (Q(public_communication_at__isnull=False) & ~Q(public_communication_where="")),
+                name="incident_public_communication_recorded",
+            ),
+            # Times in the order the law's logic needs: nothing is contained, notified or
+            # told before it happened or before the municipality knew.
+            models.CheckConstraint(
+                condition=_time_order("occurred_at", "discovered_at")
+                & _time_order("occurred_at", "aware_at")
+                & _time_order("occurred_at", "contained_at")
+                & _time_order("aware_at", "subjects_informed_at")
+                & _time_order("aware_at", "public_communication_at")
+                & _time_order("processor_discovered_at", "processor_told_us_at")
+                & _time_order("aware_at", "processor_told_us_at")
+                # With a decision to notify, the clock stopped at the initial notification.
+                & _time_order("aware_at", "clock_stopped_at"),
+                name="incident_times_in_order",
+            ),
+            # Closing needs every duty met (incidents/duties.py) and says when.
+            models.CheckConstraint(
+                condition=~Q(status=Status.CLOSED) & Q(closed_at__isnull=True)
+                | Q(status=Status.CLOSED, closed_at__isnull=False) & duties.none_outstanding(),
+                name="incident_closed_only_when_complete",
+            ),
+        ]
+        triggers = [
+            # A closed case accepts nothing but reopening (and retention's removal of text).
+            pgtrigger.Trigger(
+                name="closed_incident_is_final",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.Condition(
+                    "OLD.status = 'closed' AND NEW.status = 'closed' AND "
+                    + _changed_except(CHANGEABLE_WHEN_CLOSED)
+                ),
+                func="RAISE EXCEPTION 'incident % is closed: reopen it first', OLD.reference "
+                "USING ERRCODE = 'check_violation'; RETURN NULL;",
+            ),
+            # The stored clock agrees with the initial notification (clock_stop()'s rule).
+            # Deferred: a service records the notification and the clock in one transaction.
+            pgtrigger.Trigger(
+                name="incident_clock_matches_notification",
+                operation=pgtrigger.Insert | pgtrigger.Update,
+                when=pgtrigger.After,
+                timing=pgtrigger.Deferred,
+                declare=[("initial_at", "timestamptz"), ("now_row", "RECORD")],
+                func="""
+                    SELECT notify_decision, clock_stopped_at INTO now_row
+                        FROM incidents_incident WHERE id = NEW.id;
+                    SELECT notified_at INTO initial_at FROM incidents_datatilsynetnotification
+                        WHERE incident_id = NEW.id AND phase = 'initial';
+                    IF initial_at IS NOT NULL AND (now_row.notify_decision <> 'notify'
+                            OR now_row.clock_stopped_at IS DISTINCT FROM initial_at)
+                        OR initial_at IS NULL AND now_row.notify_decision = 'notify'
+                            AND now_row.clock_stopped_at IS NOT NULL THEN
+                        RAISE EXCEPTION 'incident %: clock not stopped by the initial notification',
+                            NEW.reference USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NULL;
+                """,
             ),
         ]
 
@@ -407,6 +549,16 @@ class Incident(models.Model):
     def breach_type_labels(self) -> list[str]:
         return [str(BreachType(k).label) for k in self.breach_types if k in BreachType.values]
 
+    def subject_category_labels(self) -> list[str]:
+        return [
+            str(SubjectCategory(k).label)
+            for k in self.subject_categories
+            if k in SubjectCategory.values
+        ]
+
+    def suggested_dt_incident_type(self) -> str:
+        return self.dt_incident_type or DT_TYPE_FOR_CATEGORY.get(self.category, "")
+
     # --- The clock ---------------------------------------------------------------------------
 
     @staticmethod
@@ -415,13 +567,25 @@ class Incident(models.Model):
         # would make the window 71 or 73 real hours across a daylight-saving change.
         return aware_at.astimezone(UTC) + NOTIFICATION_WINDOW
 
-    def first_dt_notification(self) -> DatatilsynetNotification | None:
-        notifications = list(self.dt_notifications.all())
-        return min(notifications, key=lambda n: n.notified_at) if notifications else None
+    def initial_dt_notification(self) -> DatatilsynetNotification | None:
+        """The initial notification (the one that stopped the clock); follow-ups never are."""
+        for notification in self.dt_notifications.all():  # prefetched on the pages
+            if notification.phase == DatatilsynetNotification.Phase.INITIAL:
+                return notification
+        return None
 
     @property
     def is_open(self) -> bool:
         return self.status != Status.CLOSED
+
+    @property
+    def notified_late(self) -> bool:
+        """The initial notification came after the 72 hours (art. 33(1): reasons required)."""
+        return (
+            self.notify_decision == NotifyDecision.NOTIFY
+            and self.clock_stopped_at is not None
+            and self.clock_stopped_at > self.notification_deadline
+        )
 
     def time_left(self, now: datetime) -> timedelta | None:
         """Time until the deadline (negative when passed); None once the clock has stopped."""
@@ -433,57 +597,41 @@ class Incident(models.Model):
         left = self.time_left(now)
         return self.is_open and left is not None and left < timedelta(0)
 
-    # --- Duties ------------------------------------------------------------------------------
+    # --- Flags and duties (incidents/duties.py) ------------------------------------------------
 
-    def _outstanding(self) -> list[str]:
-        items = []
-        if self.contained_at is None:
-            items.append("containment")
-        if self.assessed_at is None:
-            items.append("assessment")
-        if not self.notify_decision:
-            items.append("notify_decision")
-        # Decided to notify, the clock stops only at the first notification: still running means
-        # none is recorded (no query, so the dashboard needs no per-row notifications).
-        if self.notify_decision == NotifyDecision.NOTIFY and self.clock_stopped_at is None:
-            items.append("datatilsynet")
-        if (
-            self.risk_level == RiskLevel.HIGH
-            and self.subjects_informed_at is None
-            and not self.subjects_exemption
-        ):
-            items.append("subjects")
-        return items
+    @property
+    def decision_contradicts_risk(self) -> bool:
+        """Not notifying although the assessment found a risk: allowed with a justification,
+        and always flagged (dashboard, incident page, register)."""
+        return self.notify_decision == NotifyDecision.NOT_NOTIFY and self.risk_level in (
+            RiskLevel.RISK,
+            RiskLevel.HIGH,
+        )
+
+    def risk_steer(self) -> list[str]:
+        """Why the recorded facts suggest at least "Risiko" (empty when they do not)."""
+        return risk.steer_reasons(
+            data_kinds=self.data_kinds,
+            subject_categories=self.subject_categories,
+            subjects_estimate=self.subjects_estimate,
+        )
+
+    def outstanding_duties(self) -> list[duties.Duty]:
+        return [duty for duty in duties.DUTIES if duty.outstanding(self)]
 
     def missing_items(self, now: datetime) -> list[str]:
-        """Codes of the duties not yet met that the recorded facts require, as of `now`."""
-        items = self._outstanding()
-        if not self.sbsys_case_number and now > self.reported_at + JOURNALISING_WINDOW:
-            items.append("journalising")
-        return items
+        """Codes of the duties not yet met that are due, as of `now`."""
+        return [
+            duty.code
+            for duty in self.outstanding_duties()
+            if duty.listed_after is None or now > self.reported_at + duty.listed_after
+        ]
 
     def close_blockers(self) -> list[str]:
         """What must be done before the incident may be closed, in Danish sentences."""
         if not self.is_open:
             return [str(_("Sagen er allerede lukket."))]
-        sentences = {
-            "containment": _(
-                "Inddæmningen er ikke registreret (hvad blev gjort, af hvem, hvornår)."
-            ),
-            "assessment": _("Vurderingen af bruddet og risikoen er ikke registreret."),
-            "notify_decision": _("Beslutningen om anmeldelse til Datatilsynet er ikke truffet."),
-            "datatilsynet": _(
-                "Det er besluttet at anmelde til Datatilsynet, men anmeldelsen er ikke registreret."
-            ),
-            "subjects": _(
-                "Risikoen er høj: registrer hvornår og hvordan de registrerede er underrettet, "
-                "eller hvilken undtagelse der gælder."
-            ),
-        }
-        blockers = [str(sentences[code]) for code in self._outstanding()]
-        if not self.sbsys_case_number:
-            blockers.append(str(_("Sagen er ikke journaliseret: SBSYS-sagsnummeret mangler.")))
-        return blockers
+        return [str(duty.sentence) for duty in self.outstanding_duties()]
 
     @property
     def can_close(self) -> bool:
@@ -491,6 +639,8 @@ class Incident(models.Model):
 
 
 class DatatilsynetNotification(models.Model):
+    """What was sent to Datatilsynet, when. A record of a fact: never changed or deleted."""
+
     class Phase(models.TextChoices):
         INITIAL = "initial", _("Første anmeldelse")
         FOLLOW_UP = "follow_up", _("Opfølgende anmeldelse")
@@ -505,8 +655,15 @@ class DatatilsynetNotification(models.Model):
     notified_at = models.DateTimeField(_("anmeldt til Datatilsynet"))
     dt_reference = models.CharField(_("Datatilsynets journalnummer"), max_length=100, blank=True)
     receipt = models.FileField(_("kvittering"), upload_to=_attachment_path, blank=True)
-    delay_reasons = models.TextField(_("begrundelse for forsinkelse"), blank=True)
     content = models.TextField(_("hvad blev anmeldt"), blank=True)
+    # Initial: the draft items that were not yet known and were promised later (art. 33(4)).
+    # Follow-up: the promised items it supplied.
+    items_later = ArrayField(
+        models.CharField(max_length=32), default=list, blank=True, verbose_name=_("eftersendes")
+    )
+    items_supplied = ArrayField(
+        models.CharField(max_length=32), default=list, blank=True, verbose_name=_("eftersendt")
+    )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -522,14 +679,120 @@ class DatatilsynetNotification(models.Model):
                 condition=Q(phase="initial"),
                 name="one_initial_dt_notification_per_incident",
             ),
+            # A follow-up follows the initial notification; the initial one follows nothing.
+            models.CheckConstraint(
+                condition=Q(phase="initial", follows__isnull=True)
+                | Q(phase="follow_up", follows__isnull=False),
+                name="dt_notification_follows_the_initial",
+            ),
+        ]
+        triggers = [
+            # Notifications are facts already sent: append-only.
+            pgtrigger.Protect(name="dt_notification_append_only", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="dt_notification_never_deleted", operation=pgtrigger.Delete),
+            # Phases in order: an open incident; none before the municipality became aware; a
+            # follow-up only after the initial notification, and following that one.
+            pgtrigger.Trigger(
+                name="dt_notification_in_order",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.Before,
+                declare=[("incident", "RECORD"), ("initial", "RECORD")],
+                func="""
+                    SELECT status, aware_at, reference INTO incident FROM incidents_incident
+                        WHERE id = NEW.incident_id;
+                    IF incident.status = 'closed' THEN
+                        RAISE EXCEPTION 'incident % is closed', incident.reference
+                            USING ERRCODE = 'check_violation';
+                    END IF;
+                    IF NEW.notified_at < incident.aware_at THEN
+                        RAISE EXCEPTION 'incident %: notified before awareness',
+                            incident.reference USING ERRCODE = 'check_violation';
+                    END IF;
+                    IF NEW.phase = 'follow_up' THEN
+                        SELECT id, notified_at INTO initial
+                            FROM incidents_datatilsynetnotification
+                            WHERE incident_id = NEW.incident_id AND phase = 'initial';
+                        IF initial.id IS NULL OR NEW.follows_id IS DISTINCT FROM initial.id
+                                OR NEW.notified_at < initial.notified_at THEN
+                            RAISE EXCEPTION 'incident %: a follow-up must follow the initial one',
+                                incident.reference USING ERRCODE = 'check_violation';
+                        END IF;
+                    END IF;
+                    RETURN NEW;
+                """,
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.incident} – {self.get_phase_display()}"
 
 
+class IncidentText(models.Model):
+    """Words someone wrote in a case: the reporter's added information, messages, internal
+    notes, the reasons for moving the awareness time or reopening. The timeline points here
+    instead of copying them, so removing personal text after the retention period never edits
+    the timeline."""
+
+    class Kind(models.TextChoices):
+        INFORMATION = "information", _("Oplysninger fra anmelderen")
+        MESSAGE = "message", _("Besked til anmelderen")
+        NOTE = "note", _("Intern note")
+        AWARENESS_REASON = "awareness_reason", _("Begrundelse for nyt opmærksomhedstidspunkt")
+        REOPEN_REASON = "reopen_reason", _("Begrundelse for genåbning")
+
+    # The conversation with the reporter and the notes: removed after the retention period.
+    PERSONAL_KINDS = (Kind.INFORMATION, Kind.MESSAGE, Kind.NOTE)
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="texts")
+    kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
+    text = models.TextField(_("tekst"), blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    written_at = models.DateTimeField(_("skrevet"))
+    removed_at = models.DateTimeField(_("slettet efter opbevaringsperioden"), null=True)
+
+    class Meta:
+        ordering = ["written_at", "pk"]
+        verbose_name = _("tekst i en sag")
+        verbose_name_plural = _("tekster i sager")
+        constraints = [
+            # Retention empties the text and says when; nothing else removes it.
+            models.CheckConstraint(
+                condition=Q(removed_at__isnull=True) | Q(text=""),
+                name="incident_text_removed_is_empty",
+            ),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="incident_text_never_deleted", operation=pgtrigger.Delete),
+            # Once written, only retention may empty it.
+            pgtrigger.Protect(
+                name="incident_text_only_removed",
+                operation=pgtrigger.Update,
+                condition=pgtrigger.Condition(
+                    "NOT (OLD.removed_at IS NULL AND NEW.removed_at IS NOT NULL "
+                    "AND NEW.text = '' AND "
+                    "(to_jsonb(OLD) - ARRAY['text', 'removed_at']) = "
+                    "(to_jsonb(NEW) - ARRAY['text', 'removed_at']))"
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.written_at:%Y-%m-%d %H:%M}"
+
+
+# What may still be written about a closed case: it was closed, read, mailed, or retention ran.
+TIMELINE_KINDS_WHEN_CLOSED = ("closed", "viewed", "email_sent", "retention")
+_CLOSED_KINDS_SQL = ", ".join(f"'{kind}'" for kind in TIMELINE_KINDS_WHEN_CLOSED)
+_TIMELINE_CLOSED_CASE_SQL = (
+    "IF (SELECT status FROM incidents_incident WHERE id = NEW.incident_id) = 'closed' "  # noqa: S608
+    f"AND NEW.kind NOT IN ({_CLOSED_KINDS_SQL}) THEN "
+    "RAISE EXCEPTION 'incident is closed' USING ERRCODE = 'check_violation'; END IF; RETURN NEW;"
+)
+
+
 class TimelineEntry(models.Model):
-    """One immutable line of an incident's history. Created only by services."""
+    """One line of an incident's history: facts only (kind, codes, times, ids), rendered with
+    labels in the reader's language by incidents/history.py. Append-only in the database."""
 
     class Kind(models.TextChoices):
         REPORTED = "reported", _("Anmeldt")
@@ -537,10 +800,11 @@ class TimelineEntry(models.Model):
         INFORMATION_ADDED = "information_added", _("Oplysninger tilføjet")
         CONTAINMENT = "containment", _("Inddæmning")
         PEOPLE_NOTIFIED = "people_notified", _("Leder/IT underrettet")
-        ESCALATED = "escalated", _("Eskaleret")
+        ESCALATED = "escalated", _("Overtaget af GDPR-enheden")
         AWARE_CHANGED = "aware_changed", _("Opmærksomhedstidspunkt ændret")
         ASSESSED = "assessed", _("Vurderet")
         DECIDED = "decided", _("Beslutning")
+        DECISION_WITHDRAWN = "decision_withdrawn", _("Beslutning trukket tilbage")
         DT_NOTIFIED = "dt_notified", _("Anmeldt til Datatilsynet")
         SUBJECTS = "subjects", _("Registrerede")
         RECORDS = "records", _("Øvrige oplysninger")
@@ -549,6 +813,9 @@ class TimelineEntry(models.Model):
         CLOSED = "closed", _("Lukket")
         REOPENED = "reopened", _("Genåbnet")
         EMAIL_SENT = "email_sent", _("E-mail sendt")
+        RETENTION = "retention", _("Opbevaringsperiode udløbet")
+
+    KINDS_WHEN_CLOSED = TIMELINE_KINDS_WHEN_CLOSED
 
     class Visibility(models.TextChoices):
         INTERNAL = "internal", _("Intern")
@@ -563,13 +830,27 @@ class TimelineEntry(models.Model):
     visibility = models.CharField(
         max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
     )
-    text = models.TextField(blank=True)
+    # {field: [old, new]} with codes, ISO times, numbers and ids; a free-text field that changed
+    # is recorded as {field: "changed"}, never with its words. Other facts under their own keys.
     changes = models.JSONField(default=dict, blank=True)
+    body = models.ForeignKey(
+        IncidentText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("tidslinjepost")
         verbose_name_plural = _("tidslinje")
+        triggers = [
+            pgtrigger.Protect(name="timeline_append_only", operation=pgtrigger.Update),
+            pgtrigger.Protect(name="timeline_never_deleted", operation=pgtrigger.Delete),
+            pgtrigger.Trigger(
+                name="timeline_closed_case",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.Before,
+                func=_TIMELINE_CLOSED_CASE_SQL,
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.at:%Y-%m-%d %H:%M} {self.kind}"
@@ -604,7 +885,8 @@ class Notification(models.Model):
     """One e-mail the portal owes someone about an incident: the outbox row the worker sends.
 
     Created in the same transaction as its cause; the unique constraint makes "once per incident,
-    kind and recipient" a database fact. Sending claims the row with a conditional UPDATE.
+    kind, recipient (and, for reminders, deadline)" a database fact. Sending claims the row with a
+    conditional UPDATE.
     """
 
     class Kind(models.TextChoices):
@@ -616,17 +898,22 @@ class Notification(models.Model):
         REMINDER_6H = "reminder_6h", _("Påmindelse: 6 timer til fristen")
         DEADLINE_PASSED = "deadline_passed", _("Fristen er overskredet")
 
+    REMINDER_KINDS = (Kind.REMINDER_24H, Kind.REMINDER_6H, Kind.DEADLINE_PASSED)
+
     class Status(models.TextChoices):
         PENDING = "pending", _("Venter")
         SENDING = "sending", _("Sendes")
         SENT = "sent", _("Sendt")
         FAILED = "failed", _("Fejlet, prøves igen")
+        CANCELLED = "cancelled", _("Ikke længere aktuel")
 
     # CASCADE: an outbox row means nothing without its incident (incidents are never deleted by
     # the product; the timeline entries PROTECT them).
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="notifications")
     kind = models.CharField(max_length=32, choices=Kind.choices)
     recipient_email = models.EmailField()
+    # A reminder is about one deadline: when the deadline moves, the next reminder is a new row.
+    deadline = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -643,15 +930,24 @@ class Notification(models.Model):
         verbose_name_plural = _("e-mails")
         constraints = [
             models.UniqueConstraint(
-                fields=["incident", "kind", "recipient_email"],
-                name="one_notification_per_incident_kind_recipient",
+                fields=["incident", "kind", "recipient_email", "deadline"],
+                nulls_distinct=False,
+                name="one_notification_per_incident_kind_recipient_deadline",
+            ),
+            # Reminders name the deadline they warn of; the other e-mails do not have one.
+            models.CheckConstraint(
+                condition=Q(kind__in=["reminder_24h", "reminder_6h", "deadline_passed"])
+                & Q(deadline__isnull=False)
+                | ~Q(kind__in=["reminder_24h", "reminder_6h", "deadline_passed"])
+                & Q(deadline__isnull=True),
+                name="notification_reminders_have_a_deadline",
             ),
         ]
         indexes = [
             # The sweep: unsent rows that are due or whose claim has gone stale.
             models.Index(
                 fields=["status", "next_attempt_at"],
-                condition=~Q(status="sent"),
+                condition=~Q(status__in=["sent", "cancelled"]),
                 name="notification_unsent_due",
             ),
         ]

@@ -25,7 +25,6 @@ from django.db.models.functions import Cast
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
 from incidents.models import Incident, Notification, TimelineEntry
@@ -67,8 +66,19 @@ def _enqueue(notification_id: int, run_after: datetime | None = None) -> None:
     task.enqueue(notification_id)
 
 
-def queue(*, incident: Incident, kind: str, recipient_email: str, now: datetime) -> bool:
-    """Create the outbox row and its task unless it exists already. True if created."""
+def queue(
+    *,
+    incident: Incident,
+    kind: str,
+    recipient_email: str,
+    now: datetime,
+    deadline: datetime | None = None,
+) -> bool:
+    """Create the outbox row and its task unless it exists already. True if created.
+
+    A reminder (`deadline` given) that was cancelled because the clock stopped and that is due
+    again for the same deadline (the clock restarted) is put back in the queue instead.
+    """
     if not recipient_email:
         return False
     with transaction.atomic():
@@ -76,11 +86,15 @@ def queue(*, incident: Incident, kind: str, recipient_email: str, now: datetime)
             incident=incident,
             kind=kind,
             recipient_email=recipient_email,
+            deadline=deadline,
             defaults={"next_attempt_at": now},
         )
-        if created:
+        revived = not created and Notification.objects.filter(
+            pk=notification.pk, status=Status.CANCELLED
+        ).update(status=Status.PENDING, next_attempt_at=now)
+        if created or revived:
             _enqueue(notification.pk)
-    return created
+    return bool(created or revived)
 
 
 def queue_new_report(*, incident: Incident, now: datetime) -> None:
@@ -115,16 +129,6 @@ SUBJECT_SUFFIX = {
     Kind.REMINDER_24H: _lazy("24 timer til fristen"),
     Kind.REMINDER_6H: _lazy("6 timer til fristen"),
     Kind.DEADLINE_PASSED: _lazy("fristen er overskredet"),
-}
-
-RECIPIENT_ROLE = {
-    Kind.NEW_REPORT_GDPR: _lazy("GDPR-enheden"),
-    Kind.NEW_REPORT_IT: _lazy("IT"),
-    Kind.NEW_REPORT_MANAGER: _lazy("lederen"),
-    Kind.RECEIPT_REPORTER: _lazy("anmelderen"),
-    Kind.REMINDER_24H: _lazy("GDPR-enheden"),
-    Kind.REMINDER_6H: _lazy("GDPR-enheden"),
-    Kind.DEADLINE_PASSED: _lazy("GDPR-enheden"),
 }
 
 
@@ -200,6 +204,18 @@ def _error_text(error: Exception) -> str:
     return f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
 
 
+def is_current(notification: Notification) -> bool:
+    """A reminder still warns of the incident's deadline: open, clock running, same deadline."""
+    if notification.kind not in Notification.REMINDER_KINDS:
+        return True
+    incident = notification.incident
+    return (
+        incident.is_open
+        and incident.clock_stopped_at is None
+        and incident.notification_deadline == notification.deadline
+    )
+
+
 def deliver(notification_id: int) -> str:
     """Send one outbox row if it is due and ours to send. Returns what happened, for logs."""
     notification = claim(notification_id, now=timezone.now())
@@ -208,6 +224,10 @@ def deliver(notification_id: int) -> str:
     ours = Notification.objects.filter(
         pk=notification.pk, status=Status.SENDING, claimed_at=notification.claimed_at
     )
+    if not is_current(notification):
+        # The deadline moved or the clock stopped after the reminder was queued.
+        ours.update(status=Status.CANCELLED)
+        return "cancelled"
     try:
         compose(notification).send()
     except (smtplib.SMTPException, OSError) as error:
@@ -229,18 +249,13 @@ def deliver(notification_id: int) -> str:
         if ours.update(
             status=Status.SENT, sent_at=now, message_id=message_id_for(notification), last_error=""
         ):
-            with translation.override("da"):
-                TimelineEntry.objects.create(
-                    incident=notification.incident,
-                    at=now,
-                    kind=TimelineEntry.Kind.EMAIL_SENT,
-                    visibility=TimelineEntry.Visibility.INTERNAL,
-                    text=_("E-mail sendt til %(role)s: %(kind)s")
-                    % {
-                        "role": str(RECIPIENT_ROLE[notification.kind]),
-                        "kind": notification.get_kind_display(),
-                    },
-                )
+            TimelineEntry.objects.create(
+                incident=notification.incident,
+                at=now,
+                kind=TimelineEntry.Kind.EMAIL_SENT,
+                visibility=TimelineEntry.Visibility.INTERNAL,
+                changes={"email": notification.kind},
+            )
     return "sent"
 
 
@@ -253,16 +268,21 @@ class SweepResult:
     requeued: int
 
 
-def create_due_reminders(*, now: datetime) -> int:
-    """Queue the reminder that fits each unnotified, undecided incident's time left.
+def _stage(time_left: timedelta) -> str | None:
+    """The reminder that fits the time left: only the latest stage (an incident reported 5
+    hours before its deadline gets the 6-hour reminder, not a belated 24-hour one too)."""
+    due = [kind for kind, upper in REMINDERS if time_left <= upper]
+    return due[-1] if due else None
 
-    Only the latest stage is created: an incident reported 5 hours before its deadline gets the
-    6-hour reminder, not a belated 24-hour one too.
-    """
+
+def create_due_reminders(*, now: datetime) -> int:
+    """Queue the reminder that fits each unnotified, undecided incident's time left."""
     created = 0
     bounds = [timedelta(hours=24), timedelta(hours=6), timedelta(0), None]
     for (kind, upper), lower in zip(REMINDERS, bounds[1:], strict=True):
-        sent_already = Notification.objects.filter(incident=OuterRef("pk"), kind=kind)
+        sent_already = Notification.objects.filter(
+            incident=OuterRef("pk"), kind=kind, deadline=OuterRef("notification_deadline")
+        )
         candidates = (
             Incident.objects.awaiting_notification()
             .filter(notification_deadline__lte=now + upper)
@@ -270,9 +290,40 @@ def create_due_reminders(*, now: datetime) -> int:
         )
         if lower is not None:
             candidates = candidates.filter(notification_deadline__gt=now + lower)
-        for incident in candidates.only("pk", "reference"):
-            created += queue(incident=incident, kind=kind, recipient_email=_gdpr_email(), now=now)
+        for incident in candidates.only("pk", "reference", "notification_deadline"):
+            created += queue(
+                incident=incident,
+                kind=kind,
+                recipient_email=_gdpr_email(),
+                now=now,
+                deadline=incident.notification_deadline,
+            )
     return created
+
+
+def rearm_reminders(*, incident: Incident, now: datetime) -> int:
+    """Make the reminders follow the incident's clock after a change to it (call inside the
+    transaction that made the change): unsent reminders for another deadline, or for a clock
+    that has stopped, are cancelled; a running clock gets the reminder due now for its deadline.
+    Returns how many were cancelled."""
+    running = incident.is_open and incident.clock_stopped_at is None
+    unsent = Notification.objects.filter(
+        incident=incident, kind__in=Notification.REMINDER_KINDS
+    ).exclude(status__in=[Status.SENT, Status.CANCELLED])
+    if running:
+        unsent = unsent.exclude(deadline=incident.notification_deadline)
+    cancelled = unsent.update(status=Status.CANCELLED)
+    if running:
+        kind = _stage(incident.notification_deadline - now)
+        if kind is not None:
+            queue(
+                incident=incident,
+                kind=kind,
+                recipient_email=_gdpr_email(),
+                now=now,
+                deadline=incident.notification_deadline,
+            )
+    return cancelled
 
 
 def requeue_lost(*, now: datetime) -> int:

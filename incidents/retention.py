@@ -1,5 +1,6 @@
 """Retention: delete evidence files a while after an incident is closed, and later remove the
-reporter's free text, keeping the register's facts (art. 33(5)). Run daily by
+reporter's free text and the case's conversation, keeping the register's facts (art. 33(5)).
+The timeline is never edited: it holds facts, not words. Run daily by
 `manage.py apply_retention`; running it twice changes nothing the second time."""
 
 from __future__ import annotations
@@ -11,9 +12,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from incidents.models import Incident, Status, TimelineEntry
+from incidents.models import Incident, IncidentText, Status, TimelineEntry
 
 logger = logging.getLogger(__name__)
 
@@ -44,17 +44,13 @@ def _delete_attachments(incident: Incident, now: datetime) -> int:
             # The file goes only once the rows are gone for good.
             transaction.on_commit(lambda f=attachment.file: f.delete(save=False))
             attachment.delete()
-        for entry in incident.timeline.filter(kind=Kind.INFORMATION_ADDED):
-            if "attachments" in entry.changes:  # the uploaded file names
-                entry.changes.pop("attachments")
-                entry.save(update_fields=["changes"])
+        # The timeline holds no file names (only counts), so it needs no change: a new line
+        # says what was removed.
         TimelineEntry.objects.create(
             incident=incident,
             at=now,
-            kind=Kind.RECORDS,
-            text=_("Opbevaringsperioden for bilag er udløbet: %(n)d bilag er slettet.")
-            % {"n": len(attachments)},
-            changes={"retention": "attachments", "deleted": len(attachments)},
+            kind=Kind.RETENTION,
+            changes={"retention": {"what": "attachments", "deleted": len(attachments)}},
         )
         return len(attachments)
 
@@ -68,17 +64,16 @@ def _scrub_text(incident: Incident, now: datetime) -> bool:
         incident.stop_description = SCRUBBED if incident.stop_description else ""
         incident.version += 1
         incident.save(update_fields=["description", "stop_description", "version", "updated"])
-        incident.timeline.filter(kind=Kind.INFORMATION_ADDED).update(text=SCRUBBED, changes={})
+        # The conversation and notes; the timeline only points at them, so it is not touched.
+        incident.texts.filter(kind__in=IncidentText.PERSONAL_KINDS, removed_at__isnull=True).update(
+            text="", removed_at=now
+        )
         TimelineEntry.objects.create(
             incident=incident,
             at=now,
-            kind=Kind.RECORDS,
+            kind=Kind.RETENTION,
             # Says what was removed, never what it said.
-            text=_(
-                "Opbevaringsperioden for anmelderens fritekst er udløbet: beskrivelsen og "
-                "tilføjede oplysninger er slettet. Registrets fakta er bevaret."
-            ),
-            changes={"retention": "personal_text"},
+            changes={"retention": {"what": "personal_text"}},
         )
         return True
 

@@ -1,7 +1,23 @@
 """Every change to an incident: one typed, keyword-only function per step, each one transaction.
 
-Views and background jobs call these; nothing else changes an incident. Each function writes an
-immutable TimelineEntry recording {field: [old, new]}.
+Views and background jobs call these; nothing else changes an incident. Each function checks the
+invariants of its step against the locked row (the database checks them again where it can) and
+writes a TimelineEntry of facts: {field: [old, new]} with codes, times and ids.
+
+Invariants kept here (and where the database also keeps them, models.py names the constraint):
+- times are never in the future (CLOCK_SKEW of tolerance) and never before what they follow:
+  nothing before the breach occurred, no notification or informing before awareness;
+- notification phases are ordered: the initial one first, follow-ups after it; only the initial
+  one stops the clock; a late initial notification states its reasons, also when a moved
+  awareness time makes it late;
+- a decision needs an assessment; not notifying despite an assessed risk needs a justification;
+  an assessment that contradicts an earlier decision not to notify withdraws it;
+- closing needs every duty met (incidents/duties.py); a closed case accepts nothing but
+  reopening;
+- reminders follow the deadline: moving it or stopping the clock re-arms them.
+
+This module is over 400 lines: one function per handling step keeps each step readable on its
+own; the architecture issue splits the steps into their own declarations.
 """
 
 from __future__ import annotations
@@ -14,25 +30,35 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
-from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from incidents import notifications
+from incidents import breach_record, notifications, risk
 from incidents.files import check_upload
+from incidents.formatting import dk_datetime
+from incidents.history import CHANGED, fact
 from incidents.models import (
     Attachment,
+    Classification,
     DatatilsynetNotification,
     Incident,
+    IncidentText,
     NotifyDecision,
     ReferenceCounter,
+    RiskLevel,
     Status,
+    SubjectsExemption,
     TimelineEntry,
+    clock_stop,
 )
-from portal import roles
+from portal import cpr, roles
 
 Kind = TimelineEntry.Kind
 Visibility = TimelineEntry.Visibility
+Phase = DatatilsynetNotification.Phase
+
+# How far ahead of the server's clock a recorded time may be (a slightly fast PC clock).
+CLOCK_SKEW = timedelta(minutes=5)
 
 
 class StaleIncident(Exception):
@@ -43,27 +69,83 @@ class StaleIncident(Exception):
         self.current = current
 
 
-# --- Helpers ---------------------------------------------------------------------------------
+# --- Rules shared by the steps ------------------------------------------------------------------
 
 
-def _jsonable(value):
-    if isinstance(value, datetime):
-        return value.isoformat()
-    if isinstance(value, User):
-        return value.get_full_name() or value.get_username()
-    if isinstance(value, list | tuple):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, uuid.UUID):
-        return str(value)
-    return value
+def _require(allowed: bool) -> None:
+    # The views check first (with 403/404); this keeps jobs and shells honest too.
+    if not allowed:
+        raise PermissionDenied
 
 
-def _next_reference(year: int) -> str:
-    counter, _created = ReferenceCounter.objects.get_or_create(year=year)
-    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return f"SB-{year}-{counter.last_number:04d}"
+def _require_open(incident: Incident) -> None:
+    if not incident.is_open:
+        raise ValidationError(_("Sagen er lukket. Genåbn den først."))
+
+
+def _check_times(now: datetime, **fields: tuple[datetime | None, list[tuple]]) -> None:
+    """Each named time must not be in the future nor before the bounds it follows.
+
+    `fields` maps a form field name to (time, [(lower bound or None, message), …]). All errors
+    are raised together, each on its field.
+    """
+    errors: dict[str, list[str]] = {}
+    for name, (value, lower_bounds) in fields.items():
+        if value is None:
+            continue
+        if value > now + CLOCK_SKEW:
+            errors.setdefault(name, []).append(_("Tidspunktet må ikke ligge i fremtiden."))
+        for bound, message in lower_bounds:
+            if bound is not None and value < bound:
+                errors.setdefault(name, []).append(message % {"at": dk_datetime(bound)})
+    if errors:
+        raise ValidationError(errors)
+
+
+def _after_occurrence(incident: Incident) -> tuple:
+    return (
+        incident.occurred_at,
+        _("Tidspunktet ligger før bruddet skete (%(at)s)."),
+    )
+
+
+def _after_awareness(incident: Incident) -> tuple:
+    return (
+        incident.aware_at,
+        _("Tidspunktet ligger før kommunen blev opmærksom på bruddet (%(at)s)."),
+    )
+
+
+def _check_no_cpr(**texts: str) -> None:
+    """Handlers' texts end up in the register and the draft: no CPR numbers (portal/cpr.py)."""
+    errors = {}
+    for name, text in texts.items():
+        try:
+            cpr.reject_cpr(text)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _check_references(**references: str) -> None:
+    """Journal and case numbers: never a CPR number (portal/cpr.py)."""
+    errors = {}
+    for name, value in references.items():
+        try:
+            cpr.reject_cpr_in_reference(value)
+        except ValidationError as error:
+            errors[name] = error.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _lock(incident: Incident, expected_version: int | None) -> Incident:
+    """The row, locked for this transaction; StaleIncident if someone changed it meanwhile."""
+    locked = Incident.objects.select_for_update().get(pk=incident.pk)
+    if expected_version is not None and locked.version != expected_version:
+        raise StaleIncident(locked)
+    return locked
 
 
 def _log(
@@ -72,8 +154,8 @@ def _log(
     actor: User | None,
     kind: str,
     at: datetime,
-    text: str = "",
     changes: dict | None = None,
+    body: IncidentText | None = None,
     visibility: str = Visibility.INTERNAL,
 ) -> TimelineEntry:
     return TimelineEntry.objects.create(
@@ -81,10 +163,68 @@ def _log(
         actor=actor,
         kind=kind,
         at=at,
-        text=text,
         changes=changes or {},
+        body=body,
         visibility=visibility,
     )
+
+
+def _write(incident: Incident, *, kind: str, text: str, author: User, at: datetime):
+    return IncidentText.objects.create(
+        incident=incident, kind=kind, text=text, author=author, written_at=at
+    )
+
+
+def _change(
+    incident: Incident,
+    values: dict,
+    *,
+    actor: User | None,
+    kind: str,
+    at: datetime,
+    visibility: str = Visibility.INTERNAL,
+    extra: dict | None = None,
+    body: IncidentText | None = None,
+) -> TimelineEntry:
+    """Set the fields, bump the version, save only those fields and log the facts."""
+    changes = dict(extra or {})
+    for name, new in values.items():
+        old = getattr(incident, name)
+        if old != new and not name.endswith("_by"):  # the actor is on the entry
+            old_fact, new_fact = fact(Incident, name, old), fact(Incident, name, new)
+            changes[name] = new_fact if new_fact == CHANGED else [old_fact, new_fact]
+        setattr(incident, name, new)
+    incident.version += 1
+    incident.save(update_fields=[*values, "version", "updated"])
+    return _log(
+        incident, actor=actor, kind=kind, at=at, changes=changes, body=body, visibility=visibility
+    )
+
+
+def _initial_notification(incident: Incident) -> DatatilsynetNotification | None:
+    return incident.dt_notifications.filter(phase=Phase.INITIAL).first()
+
+
+def _clock_values(incident: Incident, *, notify_decision: str, decided_at) -> dict:
+    initial = _initial_notification(incident)
+    return {
+        "clock_stopped_at": clock_stop(
+            initial_notified_at=initial.notified_at if initial else None,
+            notify_decision=notify_decision,
+            decided_at=decided_at,
+        )
+    }
+
+
+# --- Reporting -------------------------------------------------------------------------------
+
+
+def _next_reference(year: int) -> str:
+    counter, _created = ReferenceCounter.objects.get_or_create(year=year)
+    counter = ReferenceCounter.objects.select_for_update().get(pk=counter.pk)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return f"SB-{year}-{counter.last_number:04d}"
 
 
 def _store_attachments(
@@ -105,9 +245,6 @@ def _store_attachments(
         attachment.save()
         stored.append(attachment)
     return stored
-
-
-# --- Reporting -------------------------------------------------------------------------------
 
 
 def incident_submit(
@@ -136,6 +273,11 @@ def incident_submit(
         if existing is not None:
             return existing
     now = now or timezone.now()
+    _check_times(now, discovered_at=(discovered_at, []), occurred_at=(occurred_at, []))
+    if occurred_at is not None and occurred_at > discovered_at:
+        raise ValidationError(
+            {"occurred_at": _("Hændelsen kan ikke være sket, efter at du opdagede den.")}
+        )
     try:
         with transaction.atomic():
             return _submit(
@@ -179,16 +321,15 @@ def _submit(*, reporter: User, files, now: datetime, **facts) -> Incident:
         notification_deadline=Incident.deadline_for(aware_at),
         **facts,
     )
-    _store_attachments(incident, files, by=reporter, at=now)
+    attachments = _store_attachments(incident, files, by=reporter, at=now)
     _log(
         incident,
         actor=reporter,
         kind=Kind.REPORTED,
         at=now,
-        text=_("Sikkerhedsbruddet blev anmeldt."),
+        changes={"attachments": len(attachments)} if attachments else {},
         visibility=Visibility.REPORTER,
     )
-    # Notifications are queued here (GDPR dashboard issue).
     notifications.queue_new_report(incident=incident, now=now)
     return incident
 
@@ -196,61 +337,6 @@ def _submit(*, reporter: User, files, now: datetime, **facts) -> Incident:
 # --- Handling --------------------------------------------------------------------------------
 
 VIEW_LOG_INTERVAL = timedelta(minutes=10)
-
-
-def _lock(incident: Incident, expected_version: int | None) -> Incident:
-    """The row, locked for this transaction; StaleIncident if someone changed it meanwhile."""
-    locked = Incident.objects.select_for_update().get(pk=incident.pk)
-    if expected_version is not None and locked.version != expected_version:
-        raise StaleIncident(locked)
-    return locked
-
-
-def _require(allowed: bool) -> None:
-    # The views check first (with 403/404); this keeps jobs and shells honest too.
-    if not allowed:
-        raise PermissionDenied
-
-
-def _require_open(incident: Incident) -> None:
-    if not incident.is_open:
-        raise ValidationError(_("Sagen er lukket. Genåbn den først."))
-
-
-def _change(
-    incident: Incident,
-    values: dict,
-    *,
-    actor: User | None,
-    kind: str,
-    at: datetime,
-    text: str = "",
-    visibility: str = Visibility.INTERNAL,
-    extra_changes: dict | None = None,
-) -> TimelineEntry:
-    """Set the fields, bump the version, save only those fields and log {field: [old, new]}."""
-    changes = dict(extra_changes or {})
-    for field, new in values.items():
-        old = getattr(incident, field)
-        if old != new:
-            changes[field] = [_jsonable(old), _jsonable(new)]
-        setattr(incident, field, new)
-    incident.version += 1
-    incident.save(update_fields=[*values, "version", "updated"])
-    return _log(
-        incident, actor=actor, kind=kind, at=at, text=text, changes=changes, visibility=visibility
-    )
-
-
-def _clock_stopped_at(
-    incident: Incident, *, notify_decision: str, decided_at: datetime | None
-) -> datetime | None:
-    """When the clock stopped, for the facts being saved: IncidentQuerySet.sync_clock()'s rule
-    (the first notification to Datatilsynet; without one, a decision not to notify)."""
-    first = incident.dt_notifications.aggregate(first=Min("notified_at"))["first"]
-    if first is not None:
-        return first
-    return decided_at if notify_decision == NotifyDecision.NOT_NOTIFY else None
 
 
 @transaction.atomic
@@ -266,6 +352,9 @@ def incident_record_containment(
     _require(roles.can_record_containment(actor))
     incident = _lock(incident, expected_version)
     _require_open(incident)
+    now = now or timezone.now()
+    _check_times(now, contained_at=(contained_at, [_after_occurrence(incident)]))
+    _check_no_cpr(description=description)
     _change(
         incident,
         {
@@ -275,8 +364,7 @@ def incident_record_containment(
         },
         actor=actor,
         kind=Kind.CONTAINMENT,
-        at=now or timezone.now(),
-        text=_("Inddæmning registreret."),
+        at=now,
     )
     return incident
 
@@ -293,13 +381,20 @@ def incident_record_people_notified(
 ) -> Incident:
     _require(roles.can_record_containment(actor))
     incident = _lock(incident, expected_version)
+    _require_open(incident)
+    now = now or timezone.now()
+    after = [_after_occurrence(incident)]
+    _check_times(
+        now,
+        manager_notified_at=(manager_notified_at, after),
+        it_notified_at=(it_notified_at, after),
+    )
     _change(
         incident,
         {"manager_notified_at": manager_notified_at, "it_notified_at": it_notified_at},
         actor=actor,
         kind=Kind.PEOPLE_NOTIFIED,
-        at=now or timezone.now(),
-        text=_("Underretning af leder og IT registreret."),
+        at=now,
     )
     return incident
 
@@ -323,13 +418,7 @@ def incident_escalate(
     if incident.escalated_at is None:
         values["escalated_at"] = now
     _change(
-        incident,
-        values,
-        actor=actor,
-        kind=Kind.ESCALATED,
-        at=now,
-        text=_("GDPR-enheden har overtaget sagen."),
-        visibility=Visibility.REPORTER,
+        incident, values, actor=actor, kind=Kind.ESCALATED, at=now, visibility=Visibility.REPORTER
     )
     return incident
 
@@ -341,22 +430,63 @@ def incident_change_awareness(
     actor: User,
     aware_at: datetime,
     reason: str,
+    delay_reasons: str = "",
     expected_version: int | None,
     now: datetime | None = None,
 ) -> Incident:
+    """Move the awareness time and with it the deadline; lateness is judged anew.
+
+    The awareness time cannot pass what followed from it (the initial notification, informing
+    the data subjects, a public communication, the processor's notice). If the initial
+    notification becomes late, the reasons for the delay are required (art. 33(1)).
+    """
     _require(roles.can_handle_incidents(actor))
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv hvorfor tidspunktet ændres.")})
+    _check_no_cpr(reason=reason, delay_reasons=delay_reasons)
     incident = _lock(incident, expected_version)
     _require_open(incident)
-    _change(
-        incident,
-        {"aware_at": aware_at, "notification_deadline": Incident.deadline_for(aware_at)},
-        actor=actor,
-        kind=Kind.AWARE_CHANGED,
-        at=now or timezone.now(),
-        text=reason,
+    now = now or timezone.now()
+    _check_times(now, aware_at=(aware_at, [_after_occurrence(incident)]))
+    initial = _initial_notification(incident)
+    followers = [
+        (initial.notified_at if initial else None, _("anmeldelsen til Datatilsynet")),
+        (incident.subjects_informed_at, _("underretningen af de registrerede")),
+        (incident.public_communication_at, _("den offentlige meddelelse")),
+        (incident.processor_told_us_at, _("databehandlerens underretning")),
+    ]
+    for at, what in followers:
+        if at is not None and aware_at > at:
+            raise ValidationError(
+                {
+                    "aware_at": _(
+                        "Kommunen var opmærksom senest ved %(what)s (%(at)s). Vælg et tidspunkt "
+                        "før det."
+                    )
+                    % {"what": what, "at": dk_datetime(at)}
+                }
+            )
+    deadline = Incident.deadline_for(aware_at)
+    values = {"aware_at": aware_at, "notification_deadline": deadline}
+    late = initial is not None and initial.notified_at > deadline
+    if late and not (delay_reasons.strip() or incident.delay_reasons):
+        raise ValidationError(
+            {
+                "delay_reasons": _(
+                    "Med det nye tidspunkt er anmeldelsen til Datatilsynet (%(at)s) sket efter "
+                    "fristen på 72 timer (%(deadline)s). Skriv begrundelsen for forsinkelsen "
+                    "(art. 33, stk. 1)."
+                )
+                % {"at": dk_datetime(initial.notified_at), "deadline": dk_datetime(deadline)}
+            }
+        )
+    if delay_reasons.strip():
+        values["delay_reasons"] = delay_reasons
+    body = _write(
+        incident, kind=IncidentText.Kind.AWARENESS_REASON, text=reason, author=actor, at=now
     )
+    _change(incident, values, actor=actor, kind=Kind.AWARE_CHANGED, at=now, body=body)
+    notifications.rearm_reminders(incident=incident, now=now)
     return incident
 
 
@@ -365,7 +495,11 @@ def incident_assess(
     *,
     incident: Incident,
     actor: User,
+    classification: str = Classification.BREACH,
+    account: str = "",
+    dt_incident_type: str = "",
     breach_types: Sequence[str],
+    subject_categories: Sequence[str] = (),
     data_kinds: Sequence[str],
     subjects_estimate: int | None,
     records_estimate: int | None,
@@ -373,21 +507,78 @@ def incident_assess(
     measures_taken: str,
     measures_proposed: str,
     measures_before: str,
+    identifiability: str = "",
+    malicious: bool = False,
     risk_level: str,
     risk_reasoning: str,
+    risk_override_reason: str = "",
     expected_version: int | None,
     now: datetime | None = None,
 ) -> Incident:
+    """Record the assessment. Below the risk steer needs a reason; a risk that contradicts an
+    earlier decision not to notify withdraws that decision (it must be taken again)."""
     _require(roles.can_handle_incidents(actor))
+    errors = {}
     if not risk_reasoning.strip():
-        raise ValidationError({"risk_reasoning": _("Begrund risikovurderingen.")})
+        errors["risk_reasoning"] = _("Begrund risikovurderingen.")
+    steer = risk.steer_reasons(
+        data_kinds=data_kinds,
+        subject_categories=subject_categories,
+        subjects_estimate=subjects_estimate,
+    )
+    if risk.below_steer(risk_level, steer) and not risk_override_reason.strip():
+        errors["risk_override_reason"] = _(
+            "Oplysningerne tyder på mindst „Risiko“ (%(why)s). Skriv hvorfor risikoen alligevel "
+            "vurderes lavere."
+        ) % {"why": ", ".join(steer)}
+    if classification == Classification.NOT_BREACH and risk_level != RiskLevel.NONE:
+        errors["risk_level"] = _(
+            "Er hændelsen ikke et brud på persondatasikkerheden, er der ingen risiko for de "
+            "registrerede. Vælg „Ingen risiko“ eller ret klassifikationen."
+        )
+    if errors:
+        raise ValidationError(errors)
+    _check_no_cpr(
+        account=account,
+        likely_consequences=likely_consequences,
+        measures_taken=measures_taken,
+        measures_proposed=measures_proposed,
+        measures_before=measures_before,
+        risk_reasoning=risk_reasoning,
+        risk_override_reason=risk_override_reason,
+    )
     incident = _lock(incident, expected_version)
     _require_open(incident)
     now = now or timezone.now()
+    withdraw = (
+        incident.notify_decision == NotifyDecision.NOT_NOTIFY
+        and risk_level in (RiskLevel.RISK, RiskLevel.HIGH)
+        and risk_level != incident.risk_level
+    )
+    if withdraw:
+        # Withdrawn first, in its own line: the row never holds the contradiction unjustified.
+        _change(
+            incident,
+            {
+                "notify_decision": "",
+                "decision_reasoning": "",
+                "decision_deviation_reason": "",
+                "decided_at": None,
+                "decided_by": None,
+                "clock_stopped_at": None,
+            },
+            actor=actor,
+            kind=Kind.DECISION_WITHDRAWN,
+            at=now,
+        )
     _change(
         incident,
         {
+            "classification": classification,
+            "account": account,
+            "dt_incident_type": dt_incident_type,
             "breach_types": list(breach_types),
+            "subject_categories": list(subject_categories),
             "data_kinds": list(data_kinds),
             "subjects_estimate": subjects_estimate,
             "records_estimate": records_estimate,
@@ -395,16 +586,20 @@ def incident_assess(
             "measures_taken": measures_taken,
             "measures_proposed": measures_proposed,
             "measures_before": measures_before,
+            "identifiability": identifiability,
+            "malicious": malicious,
             "risk_level": risk_level,
             "risk_reasoning": risk_reasoning,
+            "risk_override_reason": risk_override_reason if steer else "",
             "assessed_at": now,
             "assessed_by": actor,
         },
         actor=actor,
         kind=Kind.ASSESSED,
         at=now,
-        text=risk_reasoning,
     )
+    if withdraw:
+        notifications.rearm_reminders(incident=incident, now=now)
     return incident
 
 
@@ -415,17 +610,39 @@ def incident_decide(
     actor: User,
     notify_decision: str,
     decision_reasoning: str,
+    deviation_reason: str = "",
     expected_version: int | None,
     now: datetime | None = None,
 ) -> Incident:
+    """Decide on notifying Datatilsynet, on an assessment. Not notifying although the risk was
+    assessed as "Risiko" or "Høj risiko" needs its own justification (and stays flagged)."""
     _require(roles.can_handle_incidents(actor))
     if not decision_reasoning.strip():
         raise ValidationError({"decision_reasoning": _("Begrund beslutningen.")})
+    _check_no_cpr(decision_reasoning=decision_reasoning, deviation_reason=deviation_reason)
     incident = _lock(incident, expected_version)
     _require_open(incident)
+    if incident.assessed_at is None:
+        raise ValidationError(
+            _("Vurder bruddet og risikoen først; beslutningen træffes på vurderingen.")
+        )
     if notify_decision == NotifyDecision.NOT_NOTIFY and incident.dt_notifications.exists():
         raise ValidationError(
             _("Bruddet er allerede anmeldt til Datatilsynet; beslutningen kan ikke ændres.")
+        )
+    contradicts = notify_decision == NotifyDecision.NOT_NOTIFY and incident.risk_level in (
+        RiskLevel.RISK,
+        RiskLevel.HIGH,
+    )
+    if contradicts and not deviation_reason.strip():
+        raise ValidationError(
+            {
+                "deviation_reason": _(
+                    "Risikoen er vurderet som „%(risk)s“, og beslutningen er ikke at anmelde. "
+                    "Begrund udtrykkeligt, hvorfor bruddet alligevel ikke anmeldes."
+                )
+                % {"risk": incident.get_risk_level_display()}
+            }
         )
     now = now or timezone.now()
     _change(
@@ -433,19 +650,16 @@ def incident_decide(
         {
             "notify_decision": notify_decision,
             "decision_reasoning": decision_reasoning,
+            "decision_deviation_reason": deviation_reason if contradicts else "",
             "decided_at": now,
             "decided_by": actor,
-            # Not notifying stops the clock now; notifying (again) restarts it unless a
-            # notification already stopped it.
-            "clock_stopped_at": _clock_stopped_at(
-                incident, notify_decision=notify_decision, decided_at=now
-            ),
+            **_clock_values(incident, notify_decision=notify_decision, decided_at=now),
         },
         actor=actor,
         kind=Kind.DECIDED,
         at=now,
-        text=decision_reasoning,
     )
+    notifications.rearm_reminders(incident=incident, now=now)
     return incident
 
 
@@ -458,45 +672,84 @@ def incident_record_dt_notification(
     dt_reference: str,
     content: str,
     delay_reasons: str = "",
+    items_supplied: Sequence[str] = (),
     receipt: UploadedFile | None = None,
     expected_version: int | None,
     now: datetime | None = None,
 ) -> DatatilsynetNotification:
-    """The first notification is the initial one; later ones are follow-ups (art. 33(4))."""
+    """Record what was sent to Datatilsynet (art. 33(1), 33(4)).
+
+    The first one is the initial notification: it stops the clock and promises "later" what the
+    draft does not yet have. Later ones are follow-ups, dated no earlier, supplying promised
+    items. A late initial notification needs the reasons for the delay.
+    """
     _require(roles.can_handle_incidents(actor))
+    _check_no_cpr(content=content, delay_reasons=delay_reasons)
+    _check_references(dt_reference=dt_reference)
     incident = _lock(incident, expected_version)
     _require_open(incident)
     if incident.notify_decision != NotifyDecision.NOTIFY:
         raise ValidationError(
             _("Registrer først beslutningen om at anmelde bruddet til Datatilsynet.")
         )
-    initial = incident.dt_notifications.filter(phase=DatatilsynetNotification.Phase.INITIAL).first()
-    if (
-        initial is None
-        and notified_at > incident.notification_deadline
-        and not (delay_reasons.strip())
-    ):
-        raise ValidationError(
-            {
-                "delay_reasons": _(
-                    "Anmeldelsen er sket efter fristen på 72 timer. Skriv begrundelsen for "
-                    "forsinkelsen (art. 33, stk. 1)."
-                )
-            }
-        )
     now = now or timezone.now()
+    initial = _initial_notification(incident)
+    bounds = [_after_awareness(incident)]
+    if initial is not None:
+        bounds.append(
+            (
+                initial.notified_at,
+                _("En opfølgning kan ikke ligge før den første anmeldelse (%(at)s)."),
+            )
+        )
+    _check_times(now, notified_at=(notified_at, bounds))
+
+    values: dict = {}
+    if initial is None:
+        late = notified_at > incident.notification_deadline
+        if late and not (delay_reasons.strip() or incident.delay_reasons):
+            raise ValidationError(
+                {
+                    "delay_reasons": _(
+                        "Anmeldelsen er sket efter fristen på 72 timer. Skriv begrundelsen for "
+                        "forsinkelsen (art. 33, stk. 1)."
+                    )
+                }
+            )
+        if delay_reasons.strip():
+            values["delay_reasons"] = delay_reasons
+        promised = breach_record.missing_item_keys(incident, now=now, notified_at=notified_at)
+        supplied: list[str] = []
+        values["dt_items_outstanding"] = promised
+    else:
+        promised = []
+        supplied = list(dict.fromkeys(items_supplied))
+        outstanding = incident.dt_items_outstanding
+        not_promised = [key for key in supplied if key not in outstanding]
+        still_missing = [
+            key
+            for key in supplied
+            if key in breach_record.missing_item_keys(incident, now=now, notified_at=None)
+        ]
+        if not_promised or still_missing:
+            raise ValidationError(
+                {
+                    "items_supplied": _(
+                        "Vælg kun oplysninger, der blev lovet eftersendt og nu er registreret."
+                    )
+                }
+            )
+        values["dt_items_outstanding"] = [key for key in outstanding if key not in supplied]
+
     notification = DatatilsynetNotification(
         incident=incident,
-        phase=(
-            DatatilsynetNotification.Phase.INITIAL
-            if initial is None
-            else DatatilsynetNotification.Phase.FOLLOW_UP
-        ),
+        phase=Phase.INITIAL if initial is None else Phase.FOLLOW_UP,
         follows=initial,
         notified_at=notified_at,
         dt_reference=dt_reference,
         content=content,
-        delay_reasons=delay_reasons,
+        items_later=promised,
+        items_supplied=supplied,
         recorded_by=actor,
         recorded_at=now,
     )
@@ -504,33 +757,27 @@ def incident_record_dt_notification(
         check_upload(receipt)
         notification.receipt.save("receipt", receipt, save=False)
     notification.save()
+    if initial is None:
+        # Only the initial notification stops the clock.
+        values["clock_stopped_at"] = notified_at
     _change(
         incident,
-        # The first notification stops the clock (a follow-up dated earlier would move it).
-        {
-            "clock_stopped_at": _clock_stopped_at(
-                incident,
-                notify_decision=incident.notify_decision,
-                decided_at=incident.decided_at,
-            )
-        },
+        values,
         actor=actor,
         kind=Kind.DT_NOTIFIED,
         at=now,
-        text=_("%(phase)s til Datatilsynet registreret.")
-        % {"phase": notification.get_phase_display()},
-        extra_changes={
-            "dt_notification": [
-                None,
-                {
-                    "phase": notification.phase,
-                    "notified_at": _jsonable(notified_at),
-                    "dt_reference": dt_reference,
-                    "delay_reasons": delay_reasons,
-                },
-            ]
+        extra={
+            "dt_notification": {
+                "id": notification.pk,
+                "phase": notification.phase,
+                "notified_at": notified_at.isoformat(),
+                "dt_reference": dt_reference,
+                "items_later": promised,
+                "items_supplied": supplied,
+            }
         },
     )
+    notifications.rearm_reminders(incident=incident, now=now)
     return notification
 
 
@@ -543,32 +790,60 @@ def incident_record_subjects(
     informed_how: str,
     exemption: str,
     exemption_reason: str,
+    public_communication_at: datetime | None = None,
+    public_communication_where: str = "",
     expected_version: int | None,
     now: datetime | None = None,
 ) -> Incident:
+    """Art. 34: when and how the data subjects were told, or the exemption that applies; the
+    exemption of 34(3)(c) stands on a public communication (when and where)."""
     _require(roles.can_handle_incidents(actor))
+    errors = {}
     if informed_at is None and not exemption:
-        raise ValidationError(
-            _("Angiv hvornår og hvordan de registrerede er underrettet, eller vælg en undtagelse.")
+        errors["__all__"] = _(
+            "Angiv hvornår og hvordan de registrerede er underrettet, eller vælg en undtagelse."
         )
     if informed_at is not None and not informed_how.strip():
-        raise ValidationError({"informed_how": _("Skriv hvordan de registrerede er underrettet.")})
+        errors["informed_how"] = _("Skriv hvordan de registrerede er underrettet.")
     if exemption and not exemption_reason.strip():
-        raise ValidationError({"exemption_reason": _("Begrund hvorfor undtagelsen gælder.")})
+        errors["exemption_reason"] = _("Begrund hvorfor undtagelsen gælder.")
+    if exemption == SubjectsExemption.ART34_3C:
+        if public_communication_at is None:
+            errors["public_communication_at"] = _("Angiv hvornår den offentlige meddelelse kom.")
+        if not public_communication_where.strip():
+            errors["public_communication_where"] = _(
+                "Angiv hvor den offentlige meddelelse blev bragt."
+            )
+    if errors:
+        raise ValidationError(errors)
+    _check_no_cpr(
+        informed_how=informed_how,
+        exemption_reason=exemption_reason,
+        public_communication_where=public_communication_where,
+    )
     incident = _lock(incident, expected_version)
     _require_open(incident)
+    now = now or timezone.now()
+    after = [_after_awareness(incident)]
+    _check_times(
+        now,
+        informed_at=(informed_at, after),
+        public_communication_at=(public_communication_at, after),
+    )
+    public = exemption == SubjectsExemption.ART34_3C
     _change(
         incident,
         {
             "subjects_informed_at": informed_at,
-            "subjects_informed_how": informed_how,
+            "subjects_informed_how": informed_how if informed_at else "",
             "subjects_exemption": exemption,
-            "subjects_exemption_reason": exemption_reason,
+            "subjects_exemption_reason": exemption_reason if exemption else "",
+            "public_communication_at": public_communication_at if public else None,
+            "public_communication_where": public_communication_where if public else "",
         },
         actor=actor,
         kind=Kind.SUBJECTS,
-        at=now or timezone.now(),
-        text=_("Underretning af de registrerede registreret."),
+        at=now,
     )
     return incident
 
@@ -578,36 +853,60 @@ def incident_record_other(
     *,
     incident: Incident,
     actor: User,
-    processor_involved: bool,
+    processor_involved: bool | None,
     processor_discovered_at: datetime | None,
     processor_told_us_at: datetime | None,
-    police_reported: bool,
+    police_reported: bool | None,
     police_reference: str,
     sbsys_case_number: str,
     expected_version: int | None,
     now: datetime | None = None,
 ) -> Incident:
     _require(roles.can_handle_incidents(actor))
+    _check_references(police_reference=police_reference, sbsys_case_number=sbsys_case_number)
     incident = _lock(incident, expected_version)
+    _require_open(incident)
     now = now or timezone.now()
+    if not processor_involved:
+        processor_discovered_at = processor_told_us_at = None
+    _check_times(
+        now,
+        processor_discovered_at=(processor_discovered_at, []),
+        processor_told_us_at=(
+            processor_told_us_at,
+            [
+                (
+                    processor_discovered_at,
+                    _(
+                        "Databehandleren kan ikke have underrettet jer, før den opdagede bruddet "
+                        "(%(at)s)."
+                    ),
+                ),
+            ],
+        ),
+    )
+    if processor_told_us_at is not None and processor_told_us_at < incident.aware_at:
+        raise ValidationError(
+            {
+                "processor_told_us_at": _(
+                    "Databehandleren underrettede jer før det registrerede opmærksomhedstidspunkt "
+                    "(%(at)s). Kommunen var opmærksom fra underretningen: ret først "
+                    "opmærksomhedstidspunktet."
+                )
+                % {"at": dk_datetime(incident.aware_at)}
+            }
+        )
     values = {
         "processor_involved": processor_involved,
-        "processor_discovered_at": processor_discovered_at if processor_involved else None,
-        "processor_told_us_at": processor_told_us_at if processor_involved else None,
+        "processor_discovered_at": processor_discovered_at,
+        "processor_told_us_at": processor_told_us_at,
         "police_reported": police_reported,
         "police_reference": police_reference if police_reported else "",
         "sbsys_case_number": sbsys_case_number,
     }
     if sbsys_case_number != incident.sbsys_case_number:
         values["journalised_at"] = now if sbsys_case_number else None
-    _change(
-        incident,
-        values,
-        actor=actor,
-        kind=Kind.RECORDS,
-        at=now,
-        text=_("Databehandler, politianmeldelse og journalisering opdateret."),
-    )
+    _change(incident, values, actor=actor, kind=Kind.RECORDS, at=now)
     return incident
 
 
@@ -632,9 +931,9 @@ def incident_close(
         actor=actor,
         kind=Kind.CLOSED,
         at=now,
-        text=_("Sagen er lukket."),
         visibility=Visibility.REPORTER,
     )
+    notifications.rearm_reminders(incident=incident, now=now)
     return incident
 
 
@@ -650,9 +949,12 @@ def incident_reopen(
     _require(roles.can_handle_incidents(actor))
     if not reason.strip():
         raise ValidationError({"reason": _("Skriv hvorfor sagen genåbnes.")})
+    _check_no_cpr(reason=reason)
     incident = _lock(incident, expected_version)
     if incident.is_open:
         raise ValidationError(_("Sagen er ikke lukket."))
+    now = now or timezone.now()
+    body = _write(incident, kind=IncidentText.Kind.REOPEN_REASON, text=reason, author=actor, at=now)
     _change(
         incident,
         {
@@ -662,10 +964,11 @@ def incident_reopen(
         },
         actor=actor,
         kind=Kind.REOPENED,
-        at=now or timezone.now(),
-        text=reason,
+        at=now,
+        body=body,
         visibility=Visibility.REPORTER,
     )
+    notifications.rearm_reminders(incident=incident, now=now)
     return incident
 
 
@@ -685,16 +988,26 @@ def incident_add_information(
     _require(incident.reporter_id == actor.pk)
     if not text.strip() and not files:
         raise ValidationError({"text": _("Skriv de nye oplysninger eller vedhæft en fil.")})
+    _check_no_cpr(text=text)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    if not incident.is_open:
+        raise ValidationError(
+            _("Sagen er afsluttet. Kontakt GDPR-enheden, hvis du har nye oplysninger.")
+        )
     now = now or timezone.now()
     attachments = _store_attachments(incident, files, by=actor, at=now)
-    changes = {"attachments": [None, [a.original_name for a in attachments]]} if files else {}
+    body = (
+        _write(incident, kind=IncidentText.Kind.INFORMATION, text=text, author=actor, at=now)
+        if text.strip()
+        else None
+    )
     return _log(
         incident,
         actor=actor,
         kind=Kind.INFORMATION_ADDED,
         at=now,
-        text=text,
-        changes=changes,
+        changes={"attachments": len(attachments)} if attachments else {},
+        body=body,
         visibility=Visibility.REPORTER,
     )
 
@@ -707,7 +1020,12 @@ def incident_add_note(
     _require(roles.can_see_all_incidents(actor))
     if not text.strip():
         raise ValidationError({"text": _("Skriv noten.")})
-    return _log(incident, actor=actor, kind=Kind.NOTE, at=now or timezone.now(), text=text)
+    _check_no_cpr(text=text)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require_open(incident)
+    now = now or timezone.now()
+    body = _write(incident, kind=IncidentText.Kind.NOTE, text=text, author=actor, at=now)
+    return _log(incident, actor=actor, kind=Kind.NOTE, at=now, body=body)
 
 
 @transaction.atomic
@@ -718,12 +1036,17 @@ def incident_send_message(
     _require(roles.can_see_all_incidents(actor))
     if not text.strip():
         raise ValidationError({"text": _("Skriv beskeden.")})
+    _check_no_cpr(text=text)
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require_open(incident)
+    now = now or timezone.now()
+    body = _write(incident, kind=IncidentText.Kind.MESSAGE, text=text, author=actor, at=now)
     return _log(
         incident,
         actor=actor,
         kind=Kind.MESSAGE,
-        at=now or timezone.now(),
-        text=text,
+        at=now,
+        body=body,
         visibility=Visibility.REPORTER,
     )
 

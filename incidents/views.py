@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -17,10 +18,20 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents import forms, services
+from incidents import forms, risk, services
 from incidents.access import get_incident_for_user, may
+from incidents.duties import DUTIES_BY_CODE
 from incidents.files import sniff_content_type
-from incidents.models import Category, Incident, Status, TimelineEntry
+from incidents.formatting import TimeLeftFormatter
+from incidents.history import history
+from incidents.models import (
+    Category,
+    Classification,
+    Incident,
+    RiskLevel,
+    Status,
+    TimelineEntry,
+)
 
 # --- Reporting -------------------------------------------------------------------------------
 
@@ -33,23 +44,27 @@ def report(request: HttpRequest) -> HttpResponse:
         form = forms.ReportForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
-            incident = services.incident_submit(
-                reporter=request.user,
-                category=data["category"],
-                description=data["description"],
-                discovered_at=data["discovered_at"],
-                occurred_at=data["occurred_at"],
-                personal_data=data["personal_data"],
-                data_kinds=data["data_kinds"],
-                affected_estimate=data["affected_estimate"],
-                stopped=data["stopped"],
-                stop_description=data["stop_description"],
-                manager_informed=data["manager_informed"],
-                it_informed=data["it_informed"],
-                files=data["attachments"],
-                submission_token=data["submission_token"],
-            )
-            return redirect("incidents:receipt", reference=incident.reference)
+            try:
+                incident = services.incident_submit(
+                    reporter=request.user,
+                    category=data["category"],
+                    description=data["description"],
+                    discovered_at=data["discovered_at"],
+                    occurred_at=data["occurred_at"],
+                    personal_data=data["personal_data"],
+                    data_kinds=data["data_kinds"],
+                    affected_estimate=data["affected_estimate"],
+                    stopped=data["stopped"],
+                    stop_description=data["stop_description"],
+                    manager_informed=data["manager_informed"],
+                    it_informed=data["it_informed"],
+                    files=data["attachments"],
+                    submission_token=data["submission_token"],
+                )
+            except ValidationError as error:
+                _add_errors(form, error)
+            else:
+                return redirect("incidents:receipt", reference=incident.reference)
     else:
         category = request.GET.get("kategori")
         form = forms.ReportForm(
@@ -118,6 +133,10 @@ class Panel:
     multipart: bool = False
 
 
+def _yes_no(value: bool | None) -> str | None:
+    return None if value is None else ("yes" if value else "no")
+
+
 PANELS = [
     Panel(
         "escalate",
@@ -160,16 +179,25 @@ PANELS = [
         forms.AssessmentForm,
         "assess",
         lambda i: {
+            "classification": i.classification or Classification.BREACH,
+            "account": i.account,
+            "dt_incident_type": i.suggested_dt_incident_type(),
             "breach_types": i.breach_types,
+            "subject_categories": i.subject_categories,
+            "subjects_estimate": (
+                i.subjects_estimate if i.subjects_estimate is not None else i.affected_estimate
+            ),
             "data_kinds": i.data_kinds,
-            "subjects_estimate": i.subjects_estimate,
             "records_estimate": i.records_estimate,
             "likely_consequences": i.likely_consequences,
             "measures_before": i.measures_before,
             "measures_taken": i.measures_taken,
             "measures_proposed": i.measures_proposed,
+            "identifiability": i.identifiability,
+            "malicious": i.malicious,
             "risk_level": i.risk_level or None,
             "risk_reasoning": i.risk_reasoning,
+            "risk_override_reason": i.risk_override_reason,
         },
     ),
     Panel(
@@ -180,6 +208,7 @@ PANELS = [
         lambda i: {
             "notify_decision": i.notify_decision or None,
             "decision_reasoning": i.decision_reasoning,
+            "deviation_reason": i.decision_deviation_reason,
         },
     ),
     Panel(
@@ -201,6 +230,8 @@ PANELS = [
             "informed_how": i.subjects_informed_how,
             "exemption": i.subjects_exemption,
             "exemption_reason": i.subjects_exemption_reason,
+            "public_communication_at": i.public_communication_at,
+            "public_communication_where": i.public_communication_where,
         },
     ),
     Panel(
@@ -209,10 +240,10 @@ PANELS = [
         forms.OtherForm,
         "other",
         lambda i: {
-            "processor_involved": i.processor_involved,
+            "processor_involved": _yes_no(i.processor_involved),
             "processor_discovered_at": i.processor_discovered_at,
             "processor_told_us_at": i.processor_told_us_at,
-            "police_reported": i.police_reported,
+            "police_reported": _yes_no(i.police_reported),
             "police_reference": i.police_reference,
             "sbsys_case_number": i.sbsys_case_number,
         },
@@ -223,7 +254,6 @@ PANELS = [
         forms.NoteForm,
         "note",
         lambda i: {},
-        when_open=None,
         submit=gettext_lazy("Gem note"),
     ),
     Panel(
@@ -232,7 +262,6 @@ PANELS = [
         forms.MessageForm,
         "message",
         lambda i: {},
-        when_open=None,
         submit=gettext_lazy("Send besked"),
     ),
     Panel(
@@ -241,7 +270,6 @@ PANELS = [
         forms.InformationForm,
         "add_information",
         lambda i: {},
-        when_open=None,
         submit=gettext_lazy("Tilføj"),
         multipart=True,
     ),
@@ -271,36 +299,33 @@ def _visible_panels(user, incident: Incident) -> list[Panel]:
         panel
         for panel in PANELS
         if may(user, incident, panel.action)
-        and (panel.when_open is None or panel.when_open == incident.is_open)
+        and panel.when_open == incident.is_open
         and not (panel.action == "datatilsynet" and incident.notify_decision != "notify")
     ]
 
 
-# The panel that meets each missing duty (Incident.missing_items codes) starts unfolded.
-PANEL_FOR_DUTY = {
-    "containment": "containment",
-    "assessment": "assess",
-    "notify_decision": "decide",
-    "datatilsynet": "datatilsynet",
-    "subjects": "subjects",
-    "journalising": "other",
-}
 ALWAYS_UNFOLDED = {"escalate", "add_information"}
 
 
 def _unfolded_actions(missing: list[str], blockers: list[str]) -> set[str]:
     """Panels shown open: the next duties, one-click actions, and closing once nothing blocks it."""
-    actions = {PANEL_FOR_DUTY[code] for code in missing} | ALWAYS_UNFOLDED
+    actions = {DUTIES_BY_CODE[code].panel for code in missing} | ALWAYS_UNFOLDED
     if not blockers:
         actions.add("close")
     return actions
+
+
+def _form(panel: Panel, incident: Incident, *args, **kwargs):
+    if issubclass(panel.form_class, forms.VersionedForm):
+        kwargs["incident"] = incident
+    return panel.form_class(*args, prefix=panel.action, **kwargs)
 
 
 def _unbound_form(panel: Panel, incident: Incident):
     initial = panel.initial(incident)
     if issubclass(panel.form_class, forms.VersionedForm):
         initial["version"] = incident.version
-    return panel.form_class(initial=initial, prefix=panel.action)
+    return _form(panel, incident, initial=initial)
 
 
 def _render_detail(
@@ -308,12 +333,18 @@ def _render_detail(
 ) -> HttpResponse:
     incident = (
         Incident.objects.select_related(
-            "reporter", "department", "manager", "owner", "contained_by", "assessed_by"
+            "reporter",
+            "department",
+            "manager",
+            "owner",
+            "contained_by",
+            "assessed_by",
+            "decided_by",
         )
         .prefetch_related(
             "dt_notifications",
             "attachments",
-            Prefetch("timeline", queryset=TimelineEntry.objects.select_related("actor")),
+            Prefetch("timeline", queryset=TimelineEntry.objects.select_related("actor", "body")),
         )
         .get(pk=incident.pk)
     )
@@ -324,6 +355,12 @@ def _render_detail(
         if internal or entry.visibility == TimelineEntry.Visibility.REPORTER
     ]
     now = timezone.now()
+    severity = risk.enisa_severity(
+        data_kinds=incident.data_kinds,
+        identifiability=incident.identifiability,
+        breach_types=incident.breach_types,
+        malicious=incident.malicious,
+    )
     missing = incident.missing_items(now)
     blockers = incident.close_blockers() if internal else []
     unfolded = _unfolded_actions(missing, blockers)
@@ -338,17 +375,32 @@ def _render_detail(
         "incidents/detail.html",
         {
             "incident": incident,
-            "timeline": list(reversed(timeline)),
+            "history": history(timeline, internal=internal),
             "internal": internal,
             "panels": panels,
             "now": now,
             "time_left": incident.time_left(now),
-            "missing": missing,
+            "missing": [DUTIES_BY_CODE[code] for code in missing],
             "blockers": blockers,
+            "steer": incident.risk_steer(),
+            "risk_found": incident.risk_level in (RiskLevel.RISK, RiskLevel.HIGH),
+            "informed_after_decision": _informed_after_decision(incident),
+            "severity": severity,
             "is_reporter": incident.reporter_id == request.user.pk,
         },
         status=status,
     )
+
+
+def _informed_after_decision(incident: Incident) -> str:
+    """Art. 34 asks for "without undue delay": how long after the decision people were told."""
+    if not (incident.subjects_informed_at and incident.decided_at):
+        return ""
+    delta = incident.subjects_informed_at - incident.decided_at
+    span = TimeLeftFormatter.current().span(abs(delta))
+    if delta < timedelta(0):
+        return _("Underrettet %(span)s før beslutningen om Datatilsynet") % {"span": span}
+    return _("Underrettet %(span)s efter beslutningen om Datatilsynet") % {"span": span}
 
 
 @require_GET
@@ -362,7 +414,7 @@ def _act(request: HttpRequest, reference: str, action: str, perform: Callable) -
     """Shared by the panel views: bind, call the service, redirect or re-render with errors."""
     incident = get_incident_for_user(request.user, reference, for_change=action)
     panel = PANELS_BY_ACTION[action]
-    form = panel.form_class(request.POST, request.FILES, prefix=action)
+    form = _form(panel, incident, request.POST, request.FILES)
     if form.is_valid():
         data = dict(form.cleaned_data)
         expected_version = data.pop("version", None)
@@ -374,7 +426,7 @@ def _act(request: HttpRequest, reference: str, action: str, perform: Callable) -
             # Keep what they typed, but against the version they have now been shown.
             fresh = request.POST.copy()
             fresh[f"{action}-version"] = str(stale.current.version)
-            form = panel.form_class(fresh, request.FILES, prefix=action)
+            form = _form(panel, stale.current, fresh, request.FILES)
             form.is_valid()
             form.add_error(
                 None,

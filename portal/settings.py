@@ -80,6 +80,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    # Database triggers declared on the models (append-only timeline, closed cases, the clock).
+    "pgtrigger",
 ]
 
 MIDDLEWARE = [
@@ -239,6 +241,11 @@ PORTAL_CONTACTS = {
     "it_email": env_str("PORTAL_IT_EMAIL", "2.level@herlev.dk"),
     "questions_email": env_str("PORTAL_QUESTIONS_EMAIL", "it@herlev.dk"),
     "gdpr_email": env_str("PORTAL_GDPR_EMAIL", "sikkerhedsbrud@herlev.dk"),
+    # The data protection officer (art. 37), named in notifications to Datatilsynet and in
+    # letters to data subjects (art. 33(3)(b), 34(2)).
+    "dpo_name": env_str("PORTAL_DPO_NAME", "Databeskyttelsesrådgiveren"),
+    "dpo_email": env_str("PORTAL_DPO_EMAIL", "dpo@herlev.dk"),
+    "dpo_phone": env_str("PORTAL_DPO_PHONE", "44 52 70 00"),
 }
 # Demo accounts are created only when this is on (`make run` turns it on).
 PORTAL_DEMO = env_bool("PORTAL_DEMO", default=False)

@@ -19,3 +19,6 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = True
+# Two test runs on one cluster (say, a focused run beside the whole suite) need two databases.
+if os.environ.get("PORTAL_TEST_DB"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["PORTAL_TEST_DB"]}  # noqa: F405

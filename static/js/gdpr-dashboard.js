@@ -5,8 +5,8 @@
   const table = document.getElementById("deadline-table");
   const labelsElement = document.getElementById("deadline-labels");
   if (!table || !labelsElement) return;
+  // Texts and band limits come from the server (incidents/formatting.py, deadlines.py).
   const labels = JSON.parse(labelsElement.textContent);
-  const HOUR = 3600 * 1000;
 
   function fill(template, values) {
     return template.replace(/%\((\w+)\)[sd]/g, (_, key) => String(values[key]));
@@ -24,8 +24,9 @@
 
   function band(ms) {
     if (ms < 0) return "overdue";
-    if (ms <= 6 * HOUR) return "6h";
-    if (ms <= 24 * HOUR) return "24h";
+    for (const [code, limit] of Object.entries(labels.limits)) {
+      if (ms <= limit) return code;
+    }
     return "later";
   }
 

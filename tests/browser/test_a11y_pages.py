@@ -58,6 +58,16 @@ PAGES = [
     Page("403", "reporter", lambda w: "/sikkerhedsbrud/frister/"),
     Page("404", "reporter", lambda w: "/findes-ikke/"),
     Page("draft", "gdpr_user", lambda w: f"/sikkerhedsbrud/{w.incident}/udkast-datatilsynet/"),
+    Page(
+        "letter to data subjects",
+        "gdpr_user",
+        lambda w: f"/sikkerhedsbrud/{w.incident}/brev-til-registrerede/",
+    ),
+    Page(
+        "register of non-breaches",
+        "gdpr_user",
+        lambda w: "/sikkerhedsbrud/fortegnelse/?klassifikation=ikke-brud",
+    ),
     Page("register", "gdpr_user", lambda w: "/sikkerhedsbrud/fortegnelse/"),
     Page("statistics", "gdpr_user", lambda w: "/sikkerhedsbrud/statistik/"),
     Page("calendar", "gdpr_user", lambda w: "/sikkerhedsbrud/frister/kalender/"),

@@ -14,6 +14,7 @@ from django.core.management import call_command
 from incidents import notifications
 from incidents.models import Incident, Notification, NotifyDecision
 from tests.incidents.conftest import make_incident
+from tests.incidents.steps import close, handle_to_closable
 
 Kind = Notification.Kind
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -85,14 +86,18 @@ def test_a_late_report_gets_only_the_latest_reminder(reporter):
 
 
 @pytest.mark.django_db
-def test_no_reminders_once_decided_not_to_notify_or_closed(reporter, spring_incident):
+def test_no_reminders_once_decided_not_to_notify_or_closed(
+    reporter, spring_incident, gdpr_user, it_user
+):
     Incident.objects.filter(pk=spring_incident.pk).update(
+        assessed_at=cph(2026, 3, 29, 9, 0),
         notify_decision=NotifyDecision.NOT_NOTIFY,
         decided_at=cph(2026, 3, 29, 9, 0),
         clock_stopped_at=cph(2026, 3, 29, 9, 0),
     )
     closed = make_incident(reporter, now=cph(2026, 3, 28, 10, 0))
-    Incident.objects.filter(pk=closed.pk).update(status="closed")
+    with time_machine.travel(cph(2026, 3, 28, 11, 0), tick=False):
+        close(handle_to_closable(closed, gdpr=gdpr_user, it=it_user), gdpr_user)
     with time_machine.travel(cph(2026, 4, 2, 12, 0), tick=False):
         notifications.sweep()
     assert reminders(spring_incident) == []

@@ -91,6 +91,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "incidents:statistics": (DASHBOARD, NOT_POST),  # counts without case facts: IT too
     # Those who may see the case but not the draft get 403; outsiders 404 as everywhere.
     "incidents:draft": (" L   403  404  403  404  403  200  200", NOT_POST),
+    # The art. 34 letter is the GDPR unit's, like the draft.
+    "incidents:subjects_letter": (" L   403  404  403  404  403  200  200", NOT_POST),
     # Creating or revoking one's feed address redirects back to the page.
     "incidents:calendar": (GDPR_UNIT, "L   403  403  403  403  403  R    R"),
     # The feed needs no login (calendar programs cannot log in): the token is the credential, and

@@ -13,10 +13,11 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from incidents import services
-from incidents.models import Attachment, Incident, TimelineEntry
+from incidents.history import history
+from incidents.models import Attachment, Incident, IncidentText, TimelineEntry
 from incidents.retention import SCRUBBED, apply_retention
 from tests.incidents.conftest import make_incident
-from tests.incidents.test_workflow import assess, contain, decide, v
+from tests.incidents.steps import handle_to_closable, v
 
 pytestmark = pytest.mark.django_db
 
@@ -39,14 +40,7 @@ def closed_incident(reporter, gdpr_user, it_user, *, closed_days_ago: int) -> In
         files=[SimpleUploadedFile("nabo.pdf", b"%PDF-1.4\n")],
         now=closed_at - timedelta(days=1),
     )
-    contain(incident, it_user)
-    assess(incident, gdpr_user)
-    decide(incident, gdpr_user, decision="not_notify")
-    services.incident_record_other(
-        incident=incident, actor=gdpr_user, processor_involved=False,
-        processor_discovered_at=None, processor_told_us_at=None, police_reported=False,
-        police_reference="", sbsys_case_number="27.12.08-G01-1-26", expected_version=v(incident),
-    )  # fmt: skip
+    handle_to_closable(incident, gdpr=gdpr_user, it=it_user)
     services.incident_close(
         incident=incident, actor=gdpr_user, expected_version=v(incident), now=closed_at
     )
@@ -76,8 +70,9 @@ def test_attachments_go_after_90_days_and_the_text_stays(
     assert recent.attachments.count() == 2
     old.refresh_from_db()
     assert old.description == SECRET  # free text stays until its own, longer period
-    entry = old.timeline.filter(changes__retention="attachments").get()
-    assert "2 bilag er slettet" in entry.text
+    entry = old.timeline.get(kind=TimelineEntry.Kind.RETENTION)
+    assert entry.changes == {"retention": {"what": "attachments", "deleted": 2}}
+    assert ("Slettet", "2 bilag") in history([entry], internal=True)[0].details
     assert "nabo.pdf" not in str(list(old.timeline.values_list("changes", flat=True)))
 
 
@@ -90,17 +85,26 @@ def test_free_text_goes_after_the_register_period_and_the_facts_stay(people, set
         "risk_level", "risk_reasoning", "notify_decision", "decision_reasoning", "closed_at",
     ).get()  # fmt: skip
 
+    timeline_before = list(old.timeline.values_list("pk", "kind", "at", "changes", "body"))
+
     result = apply_retention()
 
     assert result.incidents_scrubbed == 1
     old.refresh_from_db()
     assert old.description == SCRUBBED and old.stop_description == SCRUBBED
-    added = old.timeline.get(kind=TimelineEntry.Kind.INFORMATION_ADDED)
-    assert added.text == SCRUBBED
-    assert "Bodil" not in str(list(old.timeline.values_list("text", "changes")))
+    added = old.texts.get(kind=IncidentText.Kind.INFORMATION)
+    assert added.text == "" and added.removed_at is not None
+    assert "Bodil" not in str(list(old.timeline.values_list("changes", flat=True)))
     assert Incident.objects.filter(pk=old.pk).values(*facts_before).get() == facts_before
-    entry = old.timeline.get(changes__retention="personal_text")
-    assert "Bodil" not in entry.text
+    # The timeline was not edited: lines were added, saying what was removed (the attachments
+    # went long before, and the free text now).
+    after = list(old.timeline.values_list("pk", "kind", "at", "changes", "body"))
+    assert after[: len(timeline_before)] == timeline_before
+    added_lines = [changes for _pk, _kind, _at, changes, _body in after[len(timeline_before) :]]
+    assert added_lines == [
+        {"retention": {"what": "attachments", "deleted": 2}},
+        {"retention": {"what": "personal_text"}},
+    ]
     young.refresh_from_db()
     assert young.description == SECRET
 

@@ -13,9 +13,9 @@ from django.utils import timezone
 from guidance.content import import_folder
 from guidance.first_aid import GUIDES
 from guidance.models import Section
-from incidents import services
 from incidents.models import Attachment, DatatilsynetNotification, Incident
 from tests.incidents.conftest import make_incident
+from tests.incidents.steps import assess, decide, notify
 
 PDF = b"%PDF-1.4\n% test\n"
 
@@ -38,21 +38,15 @@ def build_world(personas: dict) -> World:
     incident = make_incident(
         reporter, files=[SimpleUploadedFile("foto.pdf", PDF, content_type="application/pdf")]
     )
-    incident = services.incident_decide(
-        incident=incident,
-        actor=gdpr,
-        notify_decision="notify",
-        decision_reasoning="Mange borgere berørt.",
-        expected_version=None,
-    )
-    dt = services.incident_record_dt_notification(
-        incident=incident,
-        actor=gdpr,
+    assess(incident, gdpr)
+    decide(incident, gdpr, decision_reasoning="Mange borgere berørt.")
+    dt = notify(
+        incident,
+        gdpr,
         notified_at=timezone.now(),
         dt_reference="2026-441-0001",
         content="Mistet mobil.",
         receipt=SimpleUploadedFile("kvittering.pdf", PDF, content_type="application/pdf"),
-        expected_version=None,
     )
     incident.refresh_from_db()
     return World(

@@ -11,9 +11,9 @@ import time_machine
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from incidents import services
 from incidents.models import DatatilsynetNotification, TimelineEntry
 from tests.incidents.conftest import make_incident
+from tests.incidents.steps import assess, decide, notify, v
 
 pytestmark = pytest.mark.django_db
 CPH = ZoneInfo("Europe/Copenhagen")
@@ -65,18 +65,14 @@ def test_a_cpr_number_in_a_note_is_refused(client, incident, gdpr_user):
 def test_a_colliding_change_is_refused_and_the_current_state_shown(
     client, incident, gdpr_user, superuser
 ):
-    services.incident_decide(
-        incident=incident,
-        actor=superuser,
-        notify_decision="notify",
-        decision_reasoning="Høj risiko: CPR-numre.",
-        expected_version=1,
-    )
+    assess(incident, superuser, risk_level="none")
+    seen = v(incident)
+    decide(incident, superuser, "notify", decision_reasoning="Høj risiko: CPR-numre.")
     client.force_login(gdpr_user)
     response = client.post(
         url(incident, "decide"),
         {
-            "decide-version": "1",
+            "decide-version": str(seen),
             "decide-notify_decision": "not_notify",
             "decide-decision_reasoning": "Ingen risiko.",
         },
@@ -92,18 +88,13 @@ def test_a_colliding_change_is_refused_and_the_current_state_shown(
 
 def test_a_late_notification_without_reasons_gives_a_danish_error(client, reporter, gdpr_user):
     incident = make_incident(reporter, now=dt.datetime(2026, 1, 10, 8, 0, tzinfo=CPH))
-    services.incident_decide(
-        incident=incident,
-        actor=gdpr_user,
-        notify_decision="notify",
-        decision_reasoning="Risiko.",
-        expected_version=1,
-    )
+    assess(incident, gdpr_user)
+    decide(incident, gdpr_user, "notify", decision_reasoning="Risiko.")
     client.force_login(gdpr_user)
     response = client.post(
         url(incident, "datatilsynet"),
         {
-            "datatilsynet-version": "2",
+            "datatilsynet-version": str(v(incident)),
             "datatilsynet-notified_at": "2026-01-13T08:01",
             "datatilsynet-dt_reference": "2026-431-0042",
         },
@@ -131,7 +122,7 @@ def test_the_reporter_adds_information_later(client, incident, reporter):
     )
     assert response.status_code == 302
     entry = incident.timeline.get(kind=TimelineEntry.Kind.INFORMATION_ADDED)
-    assert entry.text == "Mobilen er fundet igen."
+    assert entry.body.text == "Mobilen er fundet igen."
 
 
 def test_attachments_download_only_for_those_who_may_see_them(client, reporter, colleague):
@@ -150,21 +141,15 @@ def test_attachments_download_only_for_those_who_may_see_them(client, reporter, 
 
 
 def test_the_datatilsynet_receipt_is_for_handlers_only(client, incident, gdpr_user, reporter):
-    services.incident_decide(
-        incident=incident,
-        actor=gdpr_user,
-        notify_decision="notify",
-        decision_reasoning="Risiko.",
-        expected_version=1,
-    )
-    notification = services.incident_record_dt_notification(
-        incident=incident,
-        actor=gdpr_user,
+    assess(incident, gdpr_user)
+    decide(incident, gdpr_user, "notify", decision_reasoning="Risiko.")
+    notification = notify(
+        incident,
+        gdpr_user,
         notified_at=incident.reported_at,
         dt_reference="2026-431-0042",
         content="",
         receipt=SimpleUploadedFile("k.pdf", b"%PDF-1.7 ok", "application/pdf"),
-        expected_version=2,
     )
     client.force_login(gdpr_user)
     response = client.get(url(incident, "dt_receipt", notification.pk))

@@ -4,25 +4,8 @@ import pytest
 from django.urls import reverse
 
 from incidents.files import sniff_content_type
-from incidents.validators import looks_like_cpr
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["010190-1234", "0101901234", "borger 311299 1234 ringede", "født 241285", "(150575-4321)"],
-)
-def test_it_spots_what_looks_like_a_cpr_number(text):
-    assert looks_like_cpr(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    ["ring 44 52 70 30", "SB-2026-0007", "12345678901", "320190-1234", "011390-1234", "27.12.08"],
-)
-def test_it_leaves_other_numbers_alone(text):
-    assert not looks_like_cpr(text)
 
 
 @pytest.mark.parametrize(
