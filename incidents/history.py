@@ -100,7 +100,8 @@ class _Renderer:
 
     def label(self, name: str) -> str:
         try:
-            return str(Incident._meta.get_field(name).verbose_name).capitalize()
+            label = str(Incident._meta.get_field(name).verbose_name)
+            return label[:1].upper() + label[1:]
         except FieldDoesNotExist:
             return name
 
