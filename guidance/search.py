@@ -450,7 +450,7 @@ def search(raw: str) -> SearchResult:
     if rows:
         result.ignored = rows[0][-1] or []
     else:
-        result.known, result.suggestion = _suggest(text)
+        result.known, result.suggestion = suggest(text)
     return result
 
 
@@ -469,7 +469,7 @@ FROM unnest(%(words)s::text[]) AS w
 """
 
 
-def _suggest(text: str) -> tuple[dict[str, bool], str]:
+def suggest(text: str) -> tuple[dict[str, bool], str]:
     """Which words the folder knows (stop words count as known), and "Mente du …?": the query
     with each unknown word replaced by the folder's closest word, if any is close enough."""
     words = list(dict.fromkeys(_WORD.findall(text.lower())))
