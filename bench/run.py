@@ -42,6 +42,8 @@ HTTP_TIMEOUT = 60  # seconds for the runner's own requests (login, the report fo
 WRK_TIMEOUT = "10s"  # wrk's per-request timeout; requests slower than this count as errors
 DRAIN_LIMIT = 120  # seconds to wait for the workers to finish a slow endpoint's backlog
 DRAIN_FAST = 1.0  # a bare request answered within this many seconds: the workers are idle
+# As scripts/serve.sh: the access log leaves out search words (its cost is part of the figures).
+ACCESS_LOGGER = "guidance.access_log.SearchPrivateLogger"
 
 
 class BenchError(Exception):
@@ -189,6 +191,8 @@ class Gunicorn:
             str(workers),
             "--access-logfile",
             "/dev/null",
+            "--logger-class",
+            ACCESS_LOGGER,
             "--graceful-timeout",
             "10",
             "--error-logfile",
