@@ -180,10 +180,13 @@ def _guide_rows(cursor) -> str:
     return ",\n".join(rows)
 
 
+# Titles and texts up to WHOLE_TEXT characters (most rules) are shown whole, longer texts as
+# up to two passages around the words found.
+WHOLE_TEXT = 280
 HEADLINE = f"StartSel={_START}, StopSel={_STOP}"
 TITLE_OPTIONS = f"{HEADLINE}, HighlightAll=true"
 BODY_OPTIONS = (
-    f'{HEADLINE}, MaxWords=40, MinWords=20, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
+    f'{HEADLINE}, MaxWords=30, MinWords=15, ShortWord=2, MaxFragments=2, FragmentDelimiter=" … "'
 )
 
 # One statement: read the words, widen them, score every readable text, rank, cap, highlight.
@@ -237,14 +240,30 @@ candidates AS (
     -- the word itself, by its stem
     SELECT i, quote_literal(lexeme)::tsquery AS q, level FROM bases
     UNION ALL
-    -- the folder's compounds that contain it: telefon → mobiltelefon
+    -- the folder's words that contain it: compounds with it as their last part (telefon →
+    -- mobiltelefon, stik → netværksstikket) or as their first part when the rest is a word of
+    -- the folder too (telefon → telefonsamtaler, not mist → mistanke), and inflections the
+    -- stemmer misses, a short ending (sikker → sikkert)
     SELECT b.i, quote_literal(v.lexeme)::tsquery, least(b.level, 2)
-    FROM bases b
+    FROM (
+        SELECT i, lexeme, level,
+            CASE WHEN length(lexeme) >= {COMPOUND_PART} THEN lexeme ELSE w END AS part
+        FROM bases
+        WHERE length(w) >= {COMPOUND_PART}
+    ) AS b
     JOIN guidance_vocabulary v
-        ON v.word LIKE '%%' || (CASE WHEN length(b.lexeme) >= {COMPOUND_PART} THEN b.lexeme
-                                     ELSE b.w END) || '%%'
+        ON v.word LIKE '%%' || b.part || '%%'
         AND v.lexeme <> b.lexeme
-    WHERE length(b.w) >= {COMPOUND_PART}
+        AND (
+            v.word LIKE '%%' || b.part
+            OR v.lexeme LIKE '%%' || b.lexeme
+            OR v.word LIKE b.part || '%%' AND length(v.word) - length(b.part) <= 3
+            OR v.word LIKE b.part || '%%' AND EXISTS (
+                SELECT 1 FROM guidance_vocabulary rest
+                WHERE rest.word IN (substr(v.word, length(b.part) + 1),
+                                    substr(v.word, length(b.part) + 2))
+            )
+        )
     UNION ALL
     -- the word as two words: hjemmearbejde → hjemme & arbejde
     SELECT s.i, plainto_tsquery('{SEARCH_CONFIG}', s.words), 2
@@ -331,7 +350,7 @@ scored AS (
             WHEN p.weakest = 2 THEN 3
             ELSE 2
         END AS tier,
-        ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.v, h.q)
+        ts_rank('{{0.1, 0.2, 0.4, 1.0}}', d.v, h.q, 1)
             -- a rule that has all the words and starts with one: its verb ("Makulere …")
             + CASE WHEN p.matched = (SELECT count(*) FROM effective)
                     AND to_tsvector('{SEARCH_CONFIG}', split_part(d.everything, ' ', 1)) @@ h.q
@@ -355,7 +374,11 @@ ranked AS (
 SELECT kind, ident, slug, place, rule_kind, email, phone, tier, score,
     CASE WHEN title IS NULL THEN '' ELSE
         ts_headline('{SEARCH_CONFIG}', title, h.q, '{TITLE_OPTIONS}') END,
-    ts_headline('{SEARCH_CONFIG}', body, h.q, '{BODY_OPTIONS}'),
+    CASE WHEN length(body) <= {WHOLE_TEXT} THEN
+        ts_headline('{SEARCH_CONFIG}', body, h.q, '{TITLE_OPTIONS}')
+    ELSE
+        ts_headline('{SEARCH_CONFIG}', body, h.q, '{BODY_OPTIONS}') END,
+    CASE WHEN length(body) > {WHOLE_TEXT} THEN ARRAY[left(body, 30), right(body, 30)] END,
     (SELECT array_agg(w ORDER BY i) FROM live WHERE i NOT IN (SELECT i FROM effective))
 FROM ranked CROSS JOIN highlight h
 WHERE (tier >= {STRONG_TIER} AND position <= {MAX_RESULTS}) OR position <= {FILL}
@@ -483,7 +506,9 @@ def suggest(text: str) -> tuple[dict[str, bool], str]:
 
 
 def _hit(row: tuple) -> Hit:
-    kind, ident, slug, place, rule_kind, email, phone, tier, score, title, body, _ignored = row
+    kind, ident, slug, place, rule_kind, email, phone, tier, score, title, body, ends, _ignored = (
+        row
+    )
     if kind == "rule":
         url = reverse("guidance:section", args=[slug]) + f"#regel-{ident}"
     elif kind == "note":
@@ -506,7 +531,7 @@ def _hit(row: tuple) -> Hit:
         place=place,
         section_slug=slug,
         title=highlighted(title),
-        excerpt=highlighted(body),
+        excerpt=highlighted(body, ends),
         rule_kind=rule_kind,
         email=email,
         phone=phone,
@@ -515,9 +540,20 @@ def _hit(row: tuple) -> Hit:
     )
 
 
-def highlighted(headline: str) -> SafeString:
-    """ts_headline's output as safe HTML: escaped, with its markers turned into <mark>."""
-    html = escape(" ".join(headline.split()))
+def highlighted(headline: str, ends: list[str] | None = None) -> SafeString:
+    """ts_headline's output as safe HTML: escaped, with its markers turned into <mark>.
+
+    `ends` – the first and last characters of a text that was cut to passages – tell whether
+    the passages leave out its beginning or its end: then "…" says so.
+    """
+    text = " ".join(headline.split())
+    if ends:
+        plain = text.replace(_START, "").replace(_STOP, "")
+        if not plain.startswith(" ".join(ends[0].split())):
+            text = "… " + text
+        if not plain.endswith(" ".join(ends[1].split())):
+            text += " …"
+    html = escape(text)
     return mark_safe(  # noqa: S308 (escaped above; only our own markers become tags)
         html.replace(_START, "<mark>").replace(_STOP, "</mark>")
     )
