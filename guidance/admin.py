@@ -17,6 +17,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from guidance.models import Contact, Introduction, Note, Rule, SearchMiss, Section, Synonym
+from guidance.search import has_search_words
 
 
 class RuleInline(admin.StackedInline):
@@ -88,6 +89,10 @@ class SynonymForm(forms.ModelForm):
         term = " ".join(self.cleaned_data["term"].lower().split())
         if not re.search(r"\w", term):
             raise forms.ValidationError(_("Skriv det ord eller udtryk, medarbejderne søger på."))
+        if not has_search_words(term):
+            raise forms.ValidationError(
+                _("Søgningen ser bort fra småord som »og« og »jeg«. Skriv et mere sigende ord.")
+            )
         return term
 
     def clean_alternatives(self) -> str:

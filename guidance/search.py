@@ -505,6 +505,13 @@ def suggest(text: str) -> tuple[dict[str, bool], str]:
     return known, suggestion if closest else ""
 
 
+def has_search_words(text: str) -> bool:
+    """Whether `text` has a word the search can look for (not only stop words like "og")."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT numnode(plainto_tsquery(%s, %s)) > 0", [SEARCH_CONFIG, text])
+        return cursor.fetchone()[0]
+
+
 def _hit(row: tuple) -> Hit:
     kind, ident, slug, place, rule_kind, email, phone, tier, score, title, body, ends, _ignored = (
         row

@@ -54,6 +54,7 @@ def test_a_changed_or_deleted_synonym_changes_the_next_search() -> None:
     [
         ({"term": "", "alternatives": "virus"}, "term", "Dette felt er påkrævet"),
         ({"term": "!!!", "alternatives": "virus"}, "term", "Skriv det ord eller udtryk"),
+        ({"term": "hvad er det", "alternatives": "virus"}, "term", "ser bort fra småord"),
         ({"term": "mastodon", "alternatives": " , ,"}, "alternatives", "adskilt af komma"),
         ({"term": "Facebook", "alternatives": "virus"}, None, "Der findes allerede et synonym"),
     ],
