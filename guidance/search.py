@@ -110,7 +110,7 @@ class SearchResult:
 @dataclass(frozen=True)
 class ParsedQuery:
     text: str  # cleaned, as the user wrote it
-    words: list[str]  # lower case, without stop and filler words' duplicates
+    words: list[str]  # lower case; no filler words, one-letter words or repeats
     what_happened: bool
 
 
