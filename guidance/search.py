@@ -370,24 +370,55 @@ ranked AS (
                 tier DESC, score DESC, place_order, doc_order
         ) AS position
     FROM scored CROSS JOIN highlight h
+),
+hits AS (
+    SELECT kind, ident, slug, place, rule_kind, email, phone, tier, score,
+        CASE WHEN title IS NULL THEN '' ELSE
+            ts_headline('{SEARCH_CONFIG}', title, h.q, '{TITLE_OPTIONS}') END AS title,
+        CASE WHEN length(body) <= {WHOLE_TEXT} THEN
+            ts_headline('{SEARCH_CONFIG}', body, h.q, '{TITLE_OPTIONS}')
+        ELSE
+            ts_headline('{SEARCH_CONFIG}', body, h.q, '{BODY_OPTIONS}') END AS body,
+        CASE WHEN length(body) > {WHOLE_TEXT} THEN ARRAY[left(body, 30), right(body, 30)]
+        END AS ends,
+        position
+    FROM ranked CROSS JOIN highlight h
+    WHERE (tier >= {STRONG_TIER} AND position <= {MAX_RESULTS}) OR position <= {FILL}
 )
-SELECT kind, ident, slug, place, rule_kind, email, phone, tier, score,
-    CASE WHEN title IS NULL THEN '' ELSE
-        ts_headline('{SEARCH_CONFIG}', title, h.q, '{TITLE_OPTIONS}') END,
-    CASE WHEN length(body) <= {WHOLE_TEXT} THEN
-        ts_headline('{SEARCH_CONFIG}', body, h.q, '{TITLE_OPTIONS}')
-    ELSE
-        ts_headline('{SEARCH_CONFIG}', body, h.q, '{BODY_OPTIONS}') END,
-    CASE WHEN length(body) > {WHOLE_TEXT} THEN ARRAY[left(body, 30), right(body, 30)] END,
-    (SELECT array_agg(w ORDER BY i) FROM live WHERE i NOT IN (SELECT i FROM effective))
-FROM ranked CROSS JOIN highlight h
-WHERE (tier >= {STRONG_TIER} AND position <= {MAX_RESULTS}) OR position <= {FILL}
-ORDER BY position
+SELECT kind, ident, slug, place, rule_kind, email, phone, tier, score, title, body, ends,
+    (SELECT array_agg(w ORDER BY i) FROM live WHERE i NOT IN (SELECT i FROM effective)),
+    NULL::boolean, NULL::text, position
+FROM hits
+UNION ALL
+-- Nothing found: each word typed, whether the folder knows it (stop words count as known), and
+-- the folder's closest word, for "Mente du …?" and for keeping names out of the miss count.
+SELECT 'word', t.w, '', '', '', '', '', 0, 0, '', '', NULL, NULL, k.known,
+    CASE WHEN NOT k.known THEN (
+        SELECT v.word FROM guidance_vocabulary v
+        WHERE v.word %% t.w
+        ORDER BY similarity(v.word, t.w) DESC, v.frequency DESC, v.word
+        LIMIT 1
+    ) END,
+    t.i
+FROM unnest(%(tokens)s::text[]) WITH ORDINALITY AS t(w, i)
+CROSS JOIN LATERAL (
+    SELECT (ts_lexize('{SEARCH_CONFIG}_stem', t.w))[1] AS lexeme,
+        cardinality(ts_lexize('{SEARCH_CONFIG}_stem', t.w)) = 0 AS stop_word
+) AS stem
+CROSS JOIN LATERAL (
+    SELECT stem.stop_word
+        OR (SELECT 1 FROM guidance_vocabulary v WHERE v.word = t.w LIMIT 1) IS NOT NULL
+        OR (SELECT 1 FROM guidance_vocabulary v WHERE v.lexeme = stem.lexeme LIMIT 1)
+            IS NOT NULL AS known
+) AS k
+WHERE NOT EXISTS (SELECT 1 FROM hits)
+ORDER BY 16
 """  # noqa: S608
 
 # The statement's parameters, in the order of the prepared statement's $1, $2, …
 SEARCH_PARAMS = {
     "words": "text[]",
+    "tokens": "text[]",
     "phrase": "text",
     "split_words": "int[]",
     "splits": "text[]",
@@ -423,6 +454,7 @@ def _search_params(query: ParsedQuery) -> list:
         phrase = r"\m" + r"[^[:alnum:]]+".join(all_words) + r"\M"
     params = {
         "words": query.words,
+        "tokens": list(dict.fromkeys(all_words)),
         "phrase": phrase,
         "split_words": split_words,
         "splits": splits,
@@ -458,51 +490,28 @@ def _run_search(cursor, query: ParsedQuery) -> list[tuple]:
 
 
 def search(raw: str) -> SearchResult:
-    """Search the folder for what an employee typed. One statement; two more when nothing is
-    found (the suggestion); never an error for odd input."""
+    """Search the folder for what an employee typed, in one statement; never an error for odd
+    input. When nothing is found, the same statement tells which words the folder knows and
+    the closest words it has."""
     text, message = clean_query(raw)
     if not text:
         return SearchResult(query=(raw or "").strip()[:MAX_LENGTH], message=message)
     query = parse_query(text)
     result = SearchResult(query=text)
-    rows = []
-    if query.words:
-        with connection.cursor() as cursor:
-            rows = _run_search(cursor, query)
-    result.hits = [_hit(row) for row in rows]
-    if rows:
-        result.ignored = rows[0][-1] or []
-    else:
-        result.known, result.suggestion = suggest(text)
-    return result
-
-
-SUGGEST_SQL = """
-SELECT w,
-    cardinality(ts_lexize(%(dictionary)s, w)) = 0
-        OR EXISTS (
-            SELECT 1 FROM guidance_vocabulary v
-            WHERE v.word = w OR v.lexeme = (ts_lexize(%(dictionary)s, w))[1]
-        ),
-    (SELECT v.word FROM guidance_vocabulary v
-     WHERE v.word %% w
-     ORDER BY similarity(v.word, w) DESC, v.frequency DESC, v.word
-     LIMIT 1)
-FROM unnest(%(words)s::text[]) AS w
-"""
-
-
-def suggest(text: str) -> tuple[dict[str, bool], str]:
-    """Which words the folder knows (stop words count as known), and "Mente du …?": the query
-    with each unknown word replaced by the folder's closest word, if any is close enough."""
-    words = list(dict.fromkeys(_WORD.findall(text.lower())))
     with connection.cursor() as cursor:
-        cursor.execute(SUGGEST_SQL, {"words": words, "dictionary": f"{SEARCH_CONFIG}_stem"})
-        rows = cursor.fetchall()
-    known = {word: bool(is_known or word in FILLER_WORDS) for word, is_known, _best in rows}
-    closest = {word: best for word, is_known, best in rows if not is_known and best}
-    suggestion = " ".join(closest.get(word, word) for word in _WORD.findall(text.lower()))
-    return known, suggestion if closest else ""
+        rows = _run_search(cursor, query)
+    hits = [row for row in rows if row[0] != "word"]
+    result.hits = [_hit(row) for row in hits]
+    if hits:
+        result.ignored = hits[0][12] or []
+    else:
+        words = {row[1]: (row[13], row[14]) for row in rows}
+        result.known = {w: bool(known or w in FILLER_WORDS) for w, (known, _c) in words.items()}
+        closest = {w: best for w, (known, best) in words.items() if best and w in query.words}
+        if closest:
+            tokens = _WORD.findall(text.lower())
+            result.suggestion = " ".join(closest.get(token, token) for token in tokens)
+    return result
 
 
 def has_search_words(text: str) -> bool:
@@ -513,9 +522,7 @@ def has_search_words(text: str) -> bool:
 
 
 def _hit(row: tuple) -> Hit:
-    kind, ident, slug, place, rule_kind, email, phone, tier, score, title, body, ends, _ignored = (
-        row
-    )
+    kind, ident, slug, place, rule_kind, email, phone, tier, score, title, body, ends = row[:12]
     if kind == "rule":
         url = reverse("guidance:section", args=[slug]) + f"#regel-{ident}"
     elif kind == "note":
