@@ -42,6 +42,8 @@ HTTP_TIMEOUT = 60  # seconds for the runner's own requests (login, the report fo
 WRK_TIMEOUT = "10s"  # wrk's per-request timeout; requests slower than this count as errors
 DRAIN_LIMIT = 120  # seconds to wait for the workers to finish a slow endpoint's backlog
 DRAIN_FAST = 1.0  # a bare request answered within this many seconds: the workers are idle
+# As scripts/serve.sh: the access log leaves out search words (its cost is part of the figures).
+ACCESS_LOGGER = "guidance.access_log.SearchPrivateLogger"
 
 
 class BenchError(Exception):
@@ -189,6 +191,8 @@ class Gunicorn:
             str(workers),
             "--access-logfile",
             "/dev/null",
+            "--logger-class",
+            ACCESS_LOGGER,
             "--graceful-timeout",
             "10",
             "--error-logfile",
@@ -423,6 +427,8 @@ def bench_size(size: int, args: argparse.Namespace, wrk: str, password: str) -> 
                 print(f"  {name:<13} failed: {figures['error']}", flush=True)
             figures["queries"] = queries.get(name, {}).get("queries")
             figures["query_pass_status"] = queries.get(name, {}).get("status")
+            if "workload_size" in queries.get(name, {}):
+                figures["workload"] = queries[name]
             results[name] = figures
             if "rps" in figures:
                 print(
@@ -430,6 +436,8 @@ def bench_size(size: int, args: argparse.Namespace, wrk: str, password: str) -> 
                     f"  errors {figures['errors']}",
                     flush=True,
                 )
+            if "workload" in figures:
+                print(f"  {'':<13} {describe_workload(figures['workload'])}", flush=True)
             # The next endpoint starts on idle workers: wait out this one's backlog, or restart
             # gunicorn (same settings; sessions live in the database, so logins survive).
             if not server.wait_idle():
@@ -459,6 +467,8 @@ def bench_endpoint(
 ) -> dict:
     """Load one endpoint with wrk and return its figures."""
     env = {"BENCH_METHOD": endpoint["method"], "BENCH_EXPECT": "200", "BENCH_COOKIE": ""}
+    if endpoint.get("paths"):
+        env["BENCH_PATHS"] = "\n".join(endpoint["paths"])
     warnings: list[str] = []
     persona = endpoint["persona"]
     if persona:
@@ -521,6 +531,18 @@ def print_table(sizes: dict[str, dict]) -> None:
                 f"{f['p50_ms']:>7.1f} {f['p95_ms']:>7.1f} {f['p99_ms']:>7.1f} {f['errors']:>6} "
                 f"{queries:>7} {f['worker_peak_rss_mb']:>7.1f}"
             )
+            if f.get("workload"):
+                print(f"{'':>7} {'':<13} {describe_workload(f['workload'])}")
+
+
+def describe_workload(w: dict) -> str:
+    """One line on a mixed workload: its size, statements and in-process time per request."""
+    return (
+        f"mixed workload of {w['workload_size']} queries in turn: "
+        f"{w['queries_min']}–{w['queries']} statements per request (mean {w['queries_mean']}), "
+        f"in-process {w['inprocess_ms_p50']} ms p50 / {w['inprocess_ms_p95']} ms p95 "
+        f"/ {w['inprocess_ms_max']} ms max per request"
+    )
 
 
 def check_targets(sizes: dict[str, dict]) -> list[dict]:

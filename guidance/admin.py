@@ -1,4 +1,5 @@
-"""Editing the folder: sections with their rules and notes, the introduction and contacts.
+"""Editing the folder: sections with their rules and notes, the introduction and contacts; and
+the search's synonyms and the searches that found nothing.
 
 Every save records who changed what and when (`updated_by`, `updated_at`); the pages show it.
 Text is plain text: the templates escape it, so editors cannot inject HTML or script.
@@ -6,9 +7,17 @@ Text is plain text: the templates escape it, so editors cannot inject HTML or sc
 
 from __future__ import annotations
 
-from django.contrib import admin
+import re
+from urllib.parse import urlencode
 
-from guidance.models import Contact, Introduction, Note, Rule, Section
+from django import forms
+from django.contrib import admin
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import gettext_lazy as _
+
+from guidance.models import Contact, Introduction, Note, Rule, SearchMiss, Section, Synonym
+from guidance.search import has_search_words
 
 
 class RuleInline(admin.StackedInline):
@@ -67,3 +76,57 @@ class IntroductionAdmin(RecordEditorMixin, admin.ModelAdmin):
 class ContactAdmin(admin.ModelAdmin):
     list_display = ["heading", "email", "phone", "order"]
     list_editable = ["order"]
+
+
+class SynonymForm(forms.ModelForm):
+    """Normalises what staff type; the search looks terms up in lower case."""
+
+    class Meta:
+        model = Synonym
+        fields = ["term", "alternatives"]
+
+    def clean_term(self) -> str:
+        term = " ".join(self.cleaned_data["term"].lower().split())
+        if not re.search(r"\w", term):
+            raise forms.ValidationError(_("Skriv det ord eller udtryk, medarbejderne søger på."))
+        if not has_search_words(term):
+            raise forms.ValidationError(
+                _("Søgningen ser bort fra småord som »og« og »jeg«. Skriv et mere sigende ord.")
+            )
+        return term
+
+    def clean_alternatives(self) -> str:
+        parts = [" ".join(p.split()) for p in self.cleaned_data["alternatives"].split(",")]
+        parts = [p for p in parts if p]
+        if not parts or not all(re.search(r"\w", p) for p in parts):
+            raise forms.ValidationError(
+                _("Skriv et eller flere ord fra folderen, adskilt af komma, fx »sociale medier«.")
+            )
+        return ", ".join(parts)
+
+
+@admin.register(Synonym)
+class SynonymAdmin(admin.ModelAdmin):
+    form = SynonymForm
+    list_display = ["term", "alternatives", "updated_at"]
+    search_fields = ["term", "alternatives"]
+
+
+@admin.register(SearchMiss)
+class SearchMissAdmin(admin.ModelAdmin):
+    """What employees searched for and did not find, most frequent first; read-only."""
+
+    list_display = ["query", "count", "first_seen", "last_seen", "add_synonym"]
+    search_fields = ["query"]
+    date_hierarchy = "last_seen"
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    @admin.display(description=_("synonym"))
+    def add_synonym(self, miss: SearchMiss) -> str:
+        url = reverse("admin:guidance_synonym_add") + "?" + urlencode({"term": miss.query})
+        return format_html('<a href="{}">{}</a>', url, _("Tilføj synonym"))

@@ -10,8 +10,9 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from guidance.first_aid import GUIDES, GUIDES_BY_SLUG
+from guidance.misses import record_miss
 from guidance.models import Contact, Introduction, Kind, Note, Rule, Section
-from guidance.search import search_rules
+from guidance.search import search as search_folder
 from portal.validators import folder_password_clauses
 
 # The section whose page carries the in-browser password checker.
@@ -115,8 +116,16 @@ def print_folder(request: HttpRequest) -> HttpResponse:
 @require_GET
 def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
-    result = search_rules(raw)
-    return render(request, "guidance/search.html", {"result": result, "q": raw[:200]})
+    result = search_folder(raw)
+    nothing_found = result.searched and not result.hits
+    if nothing_found:
+        record_miss(result.query, result.known)
+    return render(
+        request,
+        "guidance/search.html",
+        # With nothing found the page offers the guides instead.
+        {"result": result, "q": raw[:200], "guides": GUIDES if nothing_found else ()},
+    )
 
 
 @require_GET

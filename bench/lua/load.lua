@@ -5,6 +5,8 @@
 --   BENCH_COOKIE  Cookie header (session and CSRF cookies), may be empty
 --   BENCH_BODY    urlencoded form; __TOKEN__ becomes a fresh UUID4 per request (the report
 --                 form's one-time submission token is a plain random UUID: ReportForm.new_token)
+--   BENCH_PATHS   optional: paths separated by newlines, requested in turn (a mixed workload,
+--                 e.g. the search's realistic queries); each thread starts at another one
 --   BENCH_OUT     where done() writes its JSON summary
 -- Any other status than BENCH_EXPECT counts as an error: a 200 to the report POST means the form
 -- came back with errors, a 302 to a page means the session was not accepted.
@@ -43,11 +45,20 @@ function init(args)
   if method == "POST" then
     wrk.headers["Content-Type"] = "application/x-www-form-urlencoded"
   end
+  paths = {}
+  for path in string.gmatch(os.getenv("BENCH_PATHS") or "", "[^\n]+") do
+    table.insert(paths, path)
+  end
+  next_path = (id - 1) * 7
 end
 
 function request()
   if method == "POST" then
     return wrk.format("POST", nil, nil, (body:gsub("__TOKEN__", uuid4())))
+  end
+  if #paths > 0 then
+    next_path = next_path + 1
+    return wrk.format("GET", paths[(next_path % #paths) + 1])
   end
   return wrk.format("GET")
 end

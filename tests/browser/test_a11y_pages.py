@@ -38,6 +38,8 @@ PAGES = [
     Page("home", "reporter", lambda w: "/"),
     Page("section", "reporter", lambda w: f"/afsnit/{w.section_slug}/"),
     Page("search results", "reporter", lambda w: "/soeg/?q=adgangskode"),
+    Page("search results of every kind", "reporter", lambda w: "/soeg/?q=virus+kontakt"),
+    Page("search without results", "reporter", lambda w: "/soeg/?q=vira"),
     Page("print", "reporter", lambda w: "/udskriv/"),
     Page("contacts", "reporter", lambda w: "/kontakt/"),
     Page("first aid", "reporter", lambda w: "/hvad-goer-jeg-nu/"),
