@@ -155,10 +155,16 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Logs say who was locked out, never what they typed (no passwords, see "no personal data").
 AXES_VERBOSE = True
-if env_bool("TRUST_X_FORWARDED_FOR", default=False):
-    # Behind a proxy that sets X-Forwarded-For itself: lock the client's address, not the proxy's.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Whose address a failure counts against, and the per-address limit: portal/throttling.py.
+AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_ip"
+AXES_HANDLER = "portal.throttling.PortalAxesHandler"
+# Behind a proxy that appends the client's address to X-Forwarded-For, lockouts use that address,
+# but only for requests that come from one of TRUSTED_PROXIES; anyone else's header is ignored.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Password spraying: this many failures from one address, over any usernames, within the cool-off
+# period hold back every further password attempt from that address until it has passed.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "da"
