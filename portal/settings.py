@@ -139,9 +139,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
 # one address, further attempts are refused for LOGIN_COOLOFF_MINUTES, correct password or not.
+# The OpenID Connect backend comes first: a login with the organisation's account involves no
+# password, so axes' lockouts (which are about passwords) do not stand in its way.
 AUTHENTICATION_BACKENDS = [
+    "portal.oidc.ProviderBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.oidc.LocalPasswordBackend",
 ]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # axes locks on the attempt that reaches its limit: the next attempt after the allowed ones.
@@ -165,6 +168,46 @@ TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
 # Password spraying: this many failures from one address, over any usernames, within the cool-off
 # period hold back every further password attempt from that address until it has passed.
 LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+
+# --- Logging in with the organisation's account (OpenID Connect, portal/oidc.py) ------------
+# Entra ID or AD FS. Set OIDC_ISSUER to switch it on; the endpoints and keys come from the
+# provider's discovery document. README "Logging in with Entra ID or AD FS" has the settings.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/") if env_str("OIDC_ISSUER") else ""
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_DISCOVERY_URL = env_str(
+    "OIDC_DISCOVERY_URL",
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ENABLED else "",
+)
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+if OIDC_ENABLED and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+# Which claim of the ID token holds what.
+OIDC_CLAIMS = {
+    "username": env_str("OIDC_USERNAME_CLAIM", "preferred_username"),
+    "email": env_str("OIDC_EMAIL_CLAIM", "email"),
+    "first_name": env_str("OIDC_FIRST_NAME_CLAIM", "given_name"),
+    "last_name": env_str("OIDC_LAST_NAME_CLAIM", "family_name"),
+    "name": env_str("OIDC_NAME_CLAIM", "name"),
+    "department": env_str("OIDC_DEPARTMENT_CLAIM", "department"),
+    "groups": env_str("OIDC_GROUPS_CLAIM", "groups"),
+}
+# RP-initiated logout: logging out here ends the session at the provider too, where it says
+# (end_session_endpoint) that it can.
+OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", default=True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+# The code flow with PKCE (S256), state and nonce; the ID token is kept in the session only as the
+# logout hint the provider asks for.
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# Username and password on the portal's own login page: on without a provider (development,
+# demo), off by default with one; turn it on for break-glass administrators.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -240,6 +283,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- The organisation ------------------------------------------------------------------------
 PORTAL_ORGANISATION = env_str("PORTAL_ORGANISATION", "Herlev Kommune")
+# "Log ind med din Herlev-konto": the organisation's name as people call their account.
+PORTAL_ACCOUNT_NAME = env_str(
+    "PORTAL_ACCOUNT_NAME", PORTAL_ORGANISATION.removesuffix(" Kommune").strip()
+)
 PORTAL_CONTACTS = {
     "it_phone": env_str("PORTAL_IT_PHONE", "44 52 70 30"),
     "it_email": env_str("PORTAL_IT_EMAIL", "2.level@herlev.dk"),
