@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -17,11 +19,27 @@ class ContentSecurityPolicyMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            _policy(settings.CONTENT_SECURITY_POLICY, settings.OIDC_ISSUER),
+        )
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+@lru_cache(maxsize=4)
+def _policy(policy: str, oidc_issuer: str) -> str:
+    """The policy, with the provider's origin allowed as a form target: logging out posts to
+    /log-ud/, which redirects to the provider's end-session endpoint, and Chromium applies
+    form-action to that redirect too."""
+    if not oidc_issuer:
+        return policy
+    issuer = urlsplit(oidc_issuer)
+    return policy.replace(
+        "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+    )
 
 
 class SessionActivityMiddleware:
