@@ -11,7 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from incidents.files import check_upload
+from incidents.files import check_quota, check_upload
 from incidents.models import (
     BreachType,
     Category,
@@ -80,6 +80,10 @@ class MultipleFileField(forms.FileField):
                 check_upload(upload)
             except ValidationError as error:
                 errors.extend(error.messages)
+        try:
+            check_quota(files)  # what is already stored is counted again by the service
+        except ValidationError as error:
+            errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
         return files

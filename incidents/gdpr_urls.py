@@ -11,5 +11,5 @@ urlpatterns = [
     path("statistik/", gdpr_views.statistics_page, name="statistics"),
     path("<ref:reference>/udkast-datatilsynet/", gdpr_views.draft, name="draft"),
     path("frister/kalender/", gdpr_views.calendar_settings, name="calendar"),
-    path("kalender/<str:token>.ics", gdpr_views.calendar_feed, name="calendar_feed"),
+    path("kalender/<slug:token>.ics", gdpr_views.calendar_feed, name="calendar_feed"),
 ]

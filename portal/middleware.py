@@ -12,21 +12,28 @@ from django.http import HttpRequest, HttpResponse
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send the Content-Security-Policy (no inline script or style) on every response."""
+    """Send the Content-Security-Policy (no inline script or style) on every response, and a
+    sandbox on downloads."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            _policy(settings.CONTENT_SECURITY_POLICY, settings.OIDC_ISSUER),
-        )
+        if response.get("Content-Disposition", "").startswith("attachment"):
+            # A download (evidence, the register): should a browser render it after all, it runs
+            # in a sandbox without scripts, an origin or anything to load.
+            policy = DOWNLOAD_POLICY
+        else:
+            policy = _policy(settings.CONTENT_SECURITY_POLICY, settings.OIDC_ISSUER)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
 
 
 @lru_cache(maxsize=4)
@@ -63,3 +70,20 @@ class SessionActivityMiddleware:
 
 
 _REFRESHED_KEY = "_portal_refreshed"
+
+
+class NoStoreMiddleware:
+    """Cache-Control: private, no-store on every page that does not set its own.
+
+    Every page but the login page shows who is logged in and most show personal data; a shared
+    computer's browser cache or a proxy must keep none of it. (Static files are answered by
+    whitenoise before this runs and keep their long cache.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        return response

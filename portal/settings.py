@@ -96,6 +96,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every page shows who is logged in, most show personal data: no cache may keep them.
+    "portal.middleware.NoStoreMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -225,8 +227,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploaded evidence is personal data: stored outside static files, served only through views.
+# Uploaded evidence is personal data: stored outside static files, served only through views,
+# readable by the portal's own user only.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Per report, all uploads together (incidents/files.py check_quota); one file is at most 10 MB.
+ATTACHMENTS_PER_REPORT = env_int("ATTACHMENTS_PER_REPORT", 20, minimum=1)
+ATTACHMENTS_PER_REPORT_MB = env_int("ATTACHMENTS_PER_REPORT_MB", 50, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -263,8 +271,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 else:
-    # Development: every message lands as a file under var/mail, readable by the developer.
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    # Development: every message lands as a file under var/mail, readable by its owner only.
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "portal.mail.PrivateFileEmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sikkerhedsportalen <noreply@herlev.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -301,7 +309,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_line_forbidden": {"()": "portal.logs.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A 403 is an answer, not a fault: one line, no traceback.
+        "django.request": {"filters": ["one_line_forbidden"]},
+    },
 }

@@ -11,7 +11,7 @@ worker=$!
 .venv/bin/python manage.py send_due_notifications --every 60 &
 sweeper=$!
 .venv/bin/gunicorn portal.wsgi --bind "$BIND" --workers "${WEB_CONCURRENCY:-2}" \
-  --access-logfile - --graceful-timeout 10 &
+  --access-logfile - --logger-class portal.logs.GunicornLogger --graceful-timeout 10 &
 web=$!
 echo "$web $worker $sweeper" > var/serve.pid
 

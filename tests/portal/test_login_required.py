@@ -15,7 +15,7 @@ PUBLIC = {
     "log-ind/konto/retur/",
     # The GDPR unit's deadline calendar: calendar programs cannot log in, so the secret token in
     # the URL is the credential; a bad or revoked token answers 404 (tests/gdpr/test_calendar.py).
-    "sikkerhedsbrud/kalender/<str:token>.ics",
+    "sikkerhedsbrud/kalender/<slug:token>.ics",
 }
 
 
