@@ -43,7 +43,7 @@ WRK_TIMEOUT = "10s"  # wrk's per-request timeout; requests slower than this coun
 DRAIN_LIMIT = 120  # seconds to wait for the workers to finish a slow endpoint's backlog
 DRAIN_FAST = 1.0  # a bare request answered within this many seconds: the workers are idle
 # As scripts/serve.sh: the access log leaves out search words (its cost is part of the figures).
-ACCESS_LOGGER = "guidance.access_log.SearchPrivateLogger"
+ACCESS_LOGGER = "portal.logs.GunicornLogger"
 
 
 class BenchError(Exception):

@@ -22,6 +22,11 @@ ACTIONS: dict[str, Callable] = {
     "note": _STAFF,
     "message": _STAFF,
     "internal": _STAFF,  # the full timeline, internal notes and Datatilsynet receipts
+    # The GDPR unit's messages to the reporter are a conversation with the reporter: the
+    # reporter and the staff who handle breaches read them, the reporter's manager does not.
+    "read_messages": lambda user, incident: (
+        incident.reporter_id == user.pk or roles.can_see_all_incidents(user)
+    ),
     "escalate": _HANDLE,
     "awareness": _HANDLE,
     "assess": _HANDLE,

@@ -2,11 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from pathlib import PurePath
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from portal.cpr import looks_like_cpr
 
 MAX_SIZE = 10 * 1024 * 1024
+# The extension a download gets for each type we accept, whatever the uploaded name said.
+EXTENSIONS = {
+    "application/pdf": "pdf",
+    "image/png": "png",
+    "image/jpeg": "jpg",
+    "text/plain": "txt",
+}
 
 _MAGIC = [
     (b"%PDF-", "application/pdf"),
@@ -33,6 +47,15 @@ def sniff_content_type(head: bytes) -> str | None:
 
 def check_upload(upload: UploadedFile) -> str:
     """Return the content type of an acceptable upload, or raise a Danish ValidationError."""
+    if looks_like_cpr(upload.name or ""):
+        # The name is not repeated: it is the very thing that must not be shown or stored.
+        raise ValidationError(
+            _(
+                "Et filnavn ser ud til at indeholde et CPR-nummer. Omdøb filen, så navnet ikke "
+                "indeholder CPR-numre eller borgeres navne, og vedhæft den igen."
+            ),
+            code="cpr",
+        )
     if upload.size > MAX_SIZE:
         raise ValidationError(
             _("Filen %(name)s er for stor (højst %(mb)d MB).")
@@ -48,3 +71,34 @@ def check_upload(upload: UploadedFile) -> str:
             % {"name": upload.name}
         )
     return content_type
+
+
+def check_quota(uploads: Sequence[UploadedFile], *, stored_count: int = 0, stored_bytes: int = 0):
+    """Raise a Danish ValidationError if these uploads take a report over its quota
+    (ATTACHMENTS_PER_REPORT files, ATTACHMENTS_PER_REPORT_MB in all), counting what it has."""
+    count = stored_count + len(uploads)
+    total = stored_bytes + sum(upload.size or 0 for upload in uploads)
+    most = settings.ATTACHMENTS_PER_REPORT
+    if count > most:
+        raise ValidationError(
+            ngettext(
+                "En anmeldelse kan højst have %(n)d fil.",
+                "En anmeldelse kan højst have %(n)d filer.",
+                most,
+            )
+            % {"n": most},
+            code="quota",
+        )
+    if total > settings.ATTACHMENTS_PER_REPORT_MB * 1024 * 1024:
+        raise ValidationError(
+            _("Filerne til en anmeldelse må højst fylde %(mb)d MB i alt.")
+            % {"mb": settings.ATTACHMENTS_PER_REPORT_MB},
+            code="quota",
+        )
+
+
+def download_name(original_name: str, content_type: str) -> str:
+    """The uploaded name with the extension of the type we detected ("brev.html" sniffed as
+    text becomes "brev.txt"), so the reader's computer opens it with the right program."""
+    stem = PurePath(original_name.replace("\\", "/")).stem or "bilag"
+    return f"{stem}.{EXTENSIONS.get(content_type, 'bin')}"

@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from incidents.breach_record import DRAFT_ITEM_LABELS
-from incidents.files import check_upload
+from incidents.files import check_quota, check_upload
 from incidents.models import (
     BreachType,
     Category,
@@ -89,6 +89,10 @@ class MultipleFileField(forms.FileField):
                 check_upload(upload)
             except ValidationError as error:
                 errors.extend(error.messages)
+        try:
+            check_quota(files)  # what is already stored is counted again by the service
+        except ValidationError as error:
+            errors.extend(error.messages)
         if errors:
             raise ValidationError(errors)
         return files

@@ -16,5 +16,5 @@ urlpatterns = [
         name="subjects_letter",
     ),
     path("frister/kalender/", gdpr_views.calendar_settings, name="calendar"),
-    path("kalender/<str:token>.ics", gdpr_views.calendar_feed, name="calendar_feed"),
+    path("kalender/<slug:token>.ics", gdpr_views.calendar_feed, name="calendar_feed"),
 ]

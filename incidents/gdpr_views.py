@@ -269,7 +269,7 @@ def _year(request: HttpRequest) -> int:
     raw = request.GET.get("aar", "")
     if not raw:
         return this_year
-    if raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
+    if raw.isascii() and raw.isdigit() and 2000 <= int(raw) <= this_year + 1:
         return int(raw)
     messages.warning(request, _("Året kunne ikke bruges; viser %(year)s.") % {"year": this_year})
     return this_year

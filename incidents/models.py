@@ -141,7 +141,8 @@ class IncidentQuerySet(models.QuerySet):
             return self.all()
         condition = Q(reporter=user)
         if roles.is_manager(user):
-            condition |= Q(manager=user)
+            # The reporter's manager now (profile → manager), not the one copied at report time.
+            condition |= Q(reporter__profile__manager=user)
         return self.filter(condition)
 
 

@@ -29,12 +29,13 @@ from datetime import datetime, timedelta
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
+from django.db.models import Count, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents import breach_record, notifications, risk
-from incidents.files import check_upload
+from incidents.files import check_quota, check_upload
 from incidents.formatting import dk_datetime
 from incidents.history import CHANGED, fact
 from incidents.models import (
@@ -231,6 +232,9 @@ def _store_attachments(
     incident: Incident, files: Iterable[UploadedFile], *, by: User, at: datetime
 ) -> list[Attachment]:
     stored = []
+    files = list(files)
+    already = incident.attachments.aggregate(count=Count("pk"), size=Sum("size"))
+    check_quota(files, stored_count=already["count"], stored_bytes=already["size"] or 0)
     for upload in files:
         content_type = check_upload(upload)
         attachment = Attachment(
@@ -266,46 +270,43 @@ def incident_submit(
     now: datetime | None = None,
 ) -> Incident:
     """Register a new report. A repeated submission_token returns the report made the first time."""
-    if submission_token is not None:
-        existing = Incident.objects.filter(
-            submission_token=submission_token, reporter=reporter
-        ).first()
-        if existing is not None:
-            return existing
     now = now or timezone.now()
     _check_times(now, discovered_at=(discovered_at, []), occurred_at=(occurred_at, []))
     if occurred_at is not None and occurred_at > discovered_at:
         raise ValidationError(
             {"occurred_at": _("Hændelsen kan ikke være sket, efter at du opdagede den.")}
         )
-    try:
-        with transaction.atomic():
-            return _submit(
-                reporter=reporter,
-                category=category,
-                description=description,
-                discovered_at=discovered_at,
-                occurred_at=occurred_at,
-                personal_data=personal_data,
-                data_kinds=list(data_kinds),
-                affected_estimate=affected_estimate,
-                stopped=stopped,
-                stop_description=stop_description,
-                manager_informed=manager_informed,
-                it_informed=it_informed,
-                files=files,
-                submission_token=submission_token,
-                now=now,
-            )
-    except IntegrityError:
-        # The same form posted twice at once: the other request created it.
+    with transaction.atomic():
         if submission_token is not None:
-            existing = Incident.objects.filter(
-                submission_token=submission_token, reporter=reporter
-            ).first()
+            # A double click posts the form twice at once. Both wait here for the first to
+            # commit, so the second finds its report instead of breaking the unique index:
+            # PostgreSQL logs a failed INSERT with its values, the reporter's text included.
+            with connection.cursor() as cursor:
+                key = int.from_bytes(uuid.UUID(str(submission_token)).bytes[:8], "big", signed=True)
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [key])
+            existing = Incident.objects.filter(submission_token=submission_token).first()
             if existing is not None:
-                return existing
-        raise
+                if existing.reporter_id == reporter.pk:
+                    return existing
+                # Someone else's token (copied, or forged): a report of its own, without it.
+                submission_token = None
+        return _submit(
+            reporter=reporter,
+            category=category,
+            description=description,
+            discovered_at=discovered_at,
+            occurred_at=occurred_at,
+            personal_data=personal_data,
+            data_kinds=list(data_kinds),
+            affected_estimate=affected_estimate,
+            stopped=stopped,
+            stop_description=stop_description,
+            manager_informed=manager_informed,
+            it_informed=it_informed,
+            files=files,
+            submission_token=submission_token,
+            now=now,
+        )
 
 
 def _submit(*, reporter: User, files, now: datetime, **facts) -> Incident:

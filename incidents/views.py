@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from incidents import forms, risk, services
 from incidents.access import get_incident_for_user, may
 from incidents.duties import DUTIES_BY_CODE
-from incidents.files import sniff_content_type
+from incidents.files import EXTENSIONS, download_name, sniff_content_type
 from incidents.formatting import TimeLeftFormatter
 from incidents.history import history
 from incidents.models import (
@@ -349,10 +349,12 @@ def _render_detail(
         .get(pk=incident.pk)
     )
     internal = may(request.user, incident, "internal")
+    read_messages = may(request.user, incident, "read_messages")
     timeline = [
         entry
         for entry in incident.timeline.all()
-        if internal or entry.visibility == TimelineEntry.Visibility.REPORTER
+        if (internal or entry.visibility == TimelineEntry.Visibility.REPORTER)
+        and (read_messages or entry.kind != TimelineEntry.Kind.MESSAGE)
     ]
     now = timezone.now()
     severity = risk.enisa_severity(
@@ -549,7 +551,9 @@ def _download(file, name: str, content_type: str) -> FileResponse:
 def attachment(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference)
     item = get_object_or_404(incident.attachments, pk=pk)
-    return _download(item.file, item.original_name, item.content_type)
+    return _download(
+        item.file, download_name(item.original_name, item.content_type), item.content_type
+    )
 
 
 @require_GET
@@ -560,8 +564,7 @@ def dt_receipt(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
         raise Http404
     with notification.receipt.open("rb") as receipt_file:
         content_type = sniff_content_type(receipt_file.read(2048)) or "application/octet-stream"
-    extension = {"application/pdf": "pdf", "image/png": "png", "image/jpeg": "jpg"}.get(
-        content_type, "txt"
+    name = (
+        f"kvittering-{incident.reference}-{notification.pk}.{EXTENSIONS.get(content_type, 'txt')}"
     )
-    name = f"kvittering-{incident.reference}-{notification.pk}.{extension}"
     return _download(notification.receipt, name, content_type)

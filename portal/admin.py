@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import User
 
-from portal.models import Department, Profile
+from portal.models import Department, Profile, RoleMapping
 
 
 @admin.register(Department)
@@ -15,6 +15,14 @@ class ProfileInline(admin.StackedInline):
     fk_name = "user"
     can_delete = False
     autocomplete_fields = ["department", "manager"]
+    readonly_fields = ["oidc_issuer", "oidc_subject"]
+
+
+@admin.register(RoleMapping)
+class RoleMappingAdmin(admin.ModelAdmin):
+    list_display = ["group_id", "role", "note"]
+    list_filter = ["role"]
+    search_fields = ["group_id", "note"]
 
 
 class PortalUserAdmin(UserAdmin):

@@ -12,8 +12,13 @@ def portal(request: HttpRequest) -> dict:
     user = request.user if hasattr(request, "user") else None
     return {
         "organisation": settings.PORTAL_ORGANISATION,
+        "account_name": settings.PORTAL_ACCOUNT_NAME,
+        "oidc_enabled": settings.OIDC_ENABLED,
         "contacts": settings.PORTAL_CONTACTS,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "show_dashboard_link": bool(user and roles.can_see_dashboard(user)),
         "show_case_list_link": bool(user and roles.can_see_others_incidents(user)),
+        "show_password_link": bool(
+            settings.LOCAL_LOGIN and user and user.is_authenticated and user.has_usable_password()
+        ),
     }

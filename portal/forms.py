@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from crispy_forms.helper import FormHelper
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import forms as auth_forms
 
 
 class PortalFormMixin:
@@ -25,8 +25,12 @@ class PortalModelForm(PortalFormMixin, forms.ModelForm):
     pass
 
 
-class LoginForm(PortalFormMixin, AuthenticationForm):
+class LoginForm(PortalFormMixin, auth_forms.AuthenticationForm):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].widget.attrs["autocomplete"] = "username"
         self.fields["password"].widget.attrs["autocomplete"] = "current-password"
+
+
+class PasswordChangeForm(PortalFormMixin, auth_forms.PasswordChangeForm):
+    """Old password, then the new one twice; the folder's rule is the password validator."""

@@ -4,24 +4,49 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from functools import lru_cache
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 
 
 class ContentSecurityPolicyMiddleware:
-    """Send the Content-Security-Policy (no inline script or style) on every response."""
+    """Send the Content-Security-Policy (no inline script or style) on every response, and a
+    sandbox on downloads."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
-        response.headers.setdefault("Content-Security-Policy", settings.CONTENT_SECURITY_POLICY)
+        if response.get("Content-Disposition", "").startswith("attachment"):
+            # A download (evidence, the register): should a browser render it after all, it runs
+            # in a sandbox without scripts, an origin or anything to load.
+            policy = DOWNLOAD_POLICY
+        else:
+            policy = _policy(settings.CONTENT_SECURITY_POLICY, settings.OIDC_ISSUER)
+        response.headers.setdefault("Content-Security-Policy", policy)
         response.headers.setdefault(
             "Permissions-Policy", "camera=(), microphone=(), geolocation=()"
         )
         return response
+
+
+DOWNLOAD_POLICY = "sandbox; default-src 'none'"
+
+
+@lru_cache(maxsize=4)
+def _policy(policy: str, oidc_issuer: str) -> str:
+    """The policy, with the provider's origin allowed as a form target: logging out posts to
+    /log-ud/, which redirects to the provider's end-session endpoint, and Chromium applies
+    form-action to that redirect too."""
+    if not oidc_issuer:
+        return policy
+    issuer = urlsplit(oidc_issuer)
+    return policy.replace(
+        "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
+    )
 
 
 class SessionActivityMiddleware:
@@ -45,3 +70,20 @@ class SessionActivityMiddleware:
 
 
 _REFRESHED_KEY = "_portal_refreshed"
+
+
+class NoStoreMiddleware:
+    """Cache-Control: private, no-store on every page that does not set its own.
+
+    Every page but the login page shows who is logged in and most show personal data; a shared
+    computer's browser cache or a proxy must keep none of it. (Static files are answered by
+    whitenoise before this runs and keep their long cache.)
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response.headers.setdefault("Cache-Control", "private, no-store")
+        return response

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from portal import roles
+
 
 class Department(models.Model):
     name = models.CharField(_("navn"), max_length=200, unique=True)
@@ -39,6 +41,10 @@ class Profile(models.Model):
         related_name="managed_profiles",
         verbose_name=_("leder"),
     )
+    # Who this person is at the OpenID Connect provider: `sub` is stable where names, e-mail
+    # addresses and usernames may change. Set at the first login with the provider.
+    oidc_issuer = models.CharField(_("log ind-tjeneste"), max_length=300, blank=True)
+    oidc_subject = models.CharField(_("id hos log ind-tjenesten"), max_length=255, blank=True)
 
     class Meta:
         verbose_name = _("profil")
@@ -48,8 +54,46 @@ class Profile(models.Model):
                 condition=~models.Q(manager=models.F("user")),
                 name="profile_manager_is_not_self",
                 violation_error_message=_("En medarbejder kan ikke være sin egen leder."),
-            )
+            ),
+            # One portal user per person at the provider (portal.oidc looks people up by it).
+            models.UniqueConstraint(
+                fields=["oidc_issuer", "oidc_subject"],
+                condition=~models.Q(oidc_subject=""),
+                name="profile_one_user_per_oidc_subject",
+            ),
         ]
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class RoleMapping(models.Model):
+    """A group at the OpenID Connect provider whose members get a role here.
+
+    Applied at every login with the provider (portal.oidc), so a membership removed there removes
+    the role here at the person's next login.
+    """
+
+    group_id = models.CharField(
+        _("gruppe-id hos log ind-tjenesten"),
+        max_length=200,
+        help_text=_(
+            "Entra ID: gruppens objekt-id (GUID). AD FS: gruppens navn, som det står i "
+            "gruppe-kravet (claim)."
+        ),
+    )
+    role = models.CharField(_("rolle"), max_length=40, choices=roles.ROLE_CHOICES)
+    note = models.CharField(
+        _("note"), max_length=200, blank=True, help_text=_("Fx gruppens navn i Entra ID.")
+    )
+
+    class Meta:
+        ordering = ["role", "group_id"]
+        verbose_name = _("rolle fra gruppe")
+        verbose_name_plural = _("roller fra grupper")
+        constraints = [
+            models.UniqueConstraint(fields=["group_id", "role"], name="rolemapping_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.group_id} → {self.get_role_display()}"

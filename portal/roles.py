@@ -6,12 +6,17 @@ read once per user object and cached on it, so a page asking several questions c
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
+from django.utils.translation import gettext_lazy as _
 
 MANAGERS = "Ledere"
 IT = "IT"
 GDPR_UNIT = "GDPR-enheden"
 ALL_GROUPS = (MANAGERS, IT, GDPR_UNIT)
+# The roles an administrator can map a provider group to (portal.models.RoleMapping).
+ROLE_CHOICES = [(MANAGERS, _("Leder")), (IT, _("IT")), (GDPR_UNIT, _("GDPR-enheden"))]
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -93,3 +98,27 @@ def can_see_breach_statistics(user: AnyUser) -> bool:
 
 def can_have_deadline_calendar(user: AnyUser) -> bool:
     return is_gdpr_unit(user)
+
+
+def roles_for_provider_groups(group_ids: Iterable[str]) -> set[str]:
+    """The role groups the administrator's mapping gives members of these provider groups."""
+    from portal.models import RoleMapping
+
+    ids = [str(group_id) for group_id in group_ids]
+    if not ids:
+        return set()
+    return set(RoleMapping.objects.filter(group_id__in=ids).values_list("role", flat=True))
+
+
+def set_roles(user: User, names: Iterable[str]) -> None:
+    """Give `user` exactly these role groups: missing ones are added, others removed.
+
+    Groups that are not roles are left alone.
+    """
+    wanted = set(names) & set(ALL_GROUPS)
+    current = set(user.groups.filter(name__in=ALL_GROUPS).values_list("name", flat=True))
+    if current - wanted:
+        user.groups.remove(*Group.objects.filter(name__in=current - wanted))
+    for name in wanted - current:
+        user.groups.add(Group.objects.get_or_create(name=name)[0])
+    user.__dict__.pop("_portal_groups", None)

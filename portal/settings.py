@@ -98,6 +98,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Every page shows who is logged in, most show personal data: no cache may keep them.
+    "portal.middleware.NoStoreMiddleware",
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
@@ -141,9 +143,12 @@ SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
 # one address, further attempts are refused for LOGIN_COOLOFF_MINUTES, correct password or not.
+# The OpenID Connect backend comes first: a login with the organisation's account involves no
+# password, so axes' lockouts (which are about passwords) do not stand in its way.
 AUTHENTICATION_BACKENDS = [
+    "portal.oidc.ProviderBackend",
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "portal.oidc.LocalPasswordBackend",
 ]
 LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)
 # axes locks on the attempt that reaches its limit: the next attempt after the allowed ones.
@@ -157,10 +162,56 @@ AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Logs say who was locked out, never what they typed (no passwords, see "no personal data").
 AXES_VERBOSE = True
-if env_bool("TRUST_X_FORWARDED_FOR", default=False):
-    # Behind a proxy that sets X-Forwarded-For itself: lock the client's address, not the proxy's.
-    AXES_IPWARE_PROXY_COUNT = 1
-    AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
+# Whose address a failure counts against, and the per-address limit: portal/throttling.py.
+AXES_CLIENT_IP_CALLABLE = "portal.throttling.client_ip"
+AXES_HANDLER = "portal.throttling.PortalAxesHandler"
+# Behind a proxy that appends the client's address to X-Forwarded-For, lockouts use that address,
+# but only for requests that come from one of TRUSTED_PROXIES; anyone else's header is ignored.
+TRUST_X_FORWARDED_FOR = env_bool("TRUST_X_FORWARDED_FOR", default=False)
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", ["127.0.0.1", "::1"])
+# Password spraying: this many failures from one address, over any usernames, within the cool-off
+# period hold back every further password attempt from that address until it has passed.
+LOGIN_ADDRESS_FAILURE_LIMIT = env_int("LOGIN_ADDRESS_FAILURE_LIMIT", 30, minimum=1)
+
+# --- Logging in with the organisation's account (OpenID Connect, portal/oidc.py) ------------
+# Entra ID or AD FS. Set OIDC_ISSUER to switch it on; the endpoints and keys come from the
+# provider's discovery document. README "Logging in with Entra ID or AD FS" has the settings.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/") if env_str("OIDC_ISSUER") else ""
+OIDC_ENABLED = bool(OIDC_ISSUER)
+OIDC_DISCOVERY_URL = env_str(
+    "OIDC_DISCOVERY_URL",
+    f"{OIDC_ISSUER}/.well-known/openid-configuration" if OIDC_ENABLED else "",
+)
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID")
+OIDC_RP_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET")
+if OIDC_ENABLED and not (OIDC_RP_CLIENT_ID and OIDC_RP_CLIENT_SECRET):
+    raise ImproperlyConfigured("OIDC_ISSUER needs OIDC_CLIENT_ID and OIDC_CLIENT_SECRET")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid profile email")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGORITHM", "RS256")
+# Which claim of the ID token holds what.
+OIDC_CLAIMS = {
+    "username": env_str("OIDC_USERNAME_CLAIM", "preferred_username"),
+    "email": env_str("OIDC_EMAIL_CLAIM", "email"),
+    "first_name": env_str("OIDC_FIRST_NAME_CLAIM", "given_name"),
+    "last_name": env_str("OIDC_LAST_NAME_CLAIM", "family_name"),
+    "name": env_str("OIDC_NAME_CLAIM", "name"),
+    "department": env_str("OIDC_DEPARTMENT_CLAIM", "department"),
+    "groups": env_str("OIDC_GROUPS_CLAIM", "groups"),
+}
+# RP-initiated logout: logging out here ends the session at the provider too, where it says
+# (end_session_endpoint) that it can.
+OIDC_PROVIDER_LOGOUT = env_bool("OIDC_PROVIDER_LOGOUT", default=True)
+OIDC_TIMEOUT = env_int("OIDC_TIMEOUT", 10, minimum=1)
+# The code flow with PKCE (S256), state and nonce; the ID token is kept in the session only as the
+# logout hint the provider asks for.
+OIDC_USE_PKCE = True
+OIDC_PKCE_CODE_CHALLENGE_METHOD = "S256"
+OIDC_USE_NONCE = True
+OIDC_STORE_ID_TOKEN = True
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
+# Username and password on the portal's own login page: on without a provider (development,
+# demo), off by default with one; turn it on for break-glass administrators.
+LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
 
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "da"
@@ -178,8 +229,14 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploaded evidence is personal data: stored outside static files, served only through views.
+# Uploaded evidence is personal data: stored outside static files, served only through views,
+# readable by the portal's own user only.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+# Per report, all uploads together (incidents/files.py check_quota); one file is at most 10 MB.
+ATTACHMENTS_PER_REPORT = env_int("ATTACHMENTS_PER_REPORT", 20, minimum=1)
+ATTACHMENTS_PER_REPORT_MB = env_int("ATTACHMENTS_PER_REPORT_MB", 50, minimum=1)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -216,8 +273,8 @@ if EMAIL_HOST:
     EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
     EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10, minimum=1)
 else:
-    # Development: every message lands as a file under var/mail, readable by the developer.
-    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
+    # Development: every message lands as a file under var/mail, readable by its owner only.
+    EMAIL_BACKEND = env_str("EMAIL_BACKEND", "portal.mail.PrivateFileEmailBackend")
     EMAIL_FILE_PATH = VAR_DIR / "mail"
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sikkerhedsportalen <noreply@herlev.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -236,6 +293,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- The organisation ------------------------------------------------------------------------
 PORTAL_ORGANISATION = env_str("PORTAL_ORGANISATION", "Herlev Kommune")
+# "Log ind med din Herlev-konto": the organisation's name as people call their account.
+PORTAL_ACCOUNT_NAME = env_str(
+    "PORTAL_ACCOUNT_NAME", PORTAL_ORGANISATION.removesuffix(" Kommune").strip()
+)
 PORTAL_CONTACTS = {
     "it_phone": env_str("PORTAL_IT_PHONE", "44 52 70 30"),
     "it_email": env_str("PORTAL_IT_EMAIL", "2.level@herlev.dk"),
@@ -255,7 +316,12 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "filters": {"one_line_forbidden": {"()": "portal.logs.OneLineForbidden"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        # A 403 is an answer, not a fault: one line, no traceback.
+        "django.request": {"filters": ["one_line_forbidden"]},
+    },
 }

@@ -1,24 +1,20 @@
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from portal.forms import LoginForm
-from portal.views import admin_login
+from portal import views
 
 admin.site.site_header = "Sikkerhedsportalen – administration"
 admin.site.site_title = "Sikkerhedsportalen"
 
 urlpatterns = [
-    path(
-        "log-ind/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
-        ),
-        name="login",
-    ),
-    path("log-ud/", auth_views.LogoutView.as_view(), name="logout"),
+    path("log-ind/", views.LoginView.as_view(), name="login"),
+    # OpenID Connect: off to the provider, and back (the redirect URI registered there).
+    path("log-ind/konto/", views.login_start, name="oidc_start"),
+    path("log-ind/konto/retur/", views.login_callback, name="oidc_callback"),
+    path("log-ud/", views.logout, name="logout"),
+    path("adgangskode/", views.password_change, name="password_change"),
     # One login page for everyone, the admin included.
-    path("admin/login/", admin_login),
+    path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("sikkerhedsbrud/", include("incidents.urls")),
     path("", include("guidance.urls")),

@@ -10,10 +10,9 @@ worker=$!
 # Deadline reminders and re-queueing of lost e-mail tasks, once a minute (cron in production).
 .venv/bin/python manage.py send_due_notifications --every 60 &
 sweeper=$!
-# The access log leaves out what people search for (guidance/access_log.py).
+# The access log keeps no query strings (search words) or calendar tokens (portal/logs.py).
 .venv/bin/gunicorn portal.wsgi --bind "$BIND" --workers "${WEB_CONCURRENCY:-2}" \
-  --access-logfile - --logger-class guidance.access_log.SearchPrivateLogger \
-  --graceful-timeout 10 &
+  --access-logfile - --logger-class portal.logs.GunicornLogger --graceful-timeout 10 &
 web=$!
 echo "$web $worker $sweeper" > var/serve.pid
 

@@ -95,3 +95,34 @@ def log_in(page, live_server):
         return page
 
     return _log_in
+
+
+# --- Logging in with the organisation's account (OpenID Connect) ------------------------------
+
+
+@pytest.fixture(scope="session")
+def oidc_provider() -> Iterator:
+    """A real OpenID Connect provider on loopback (tests/oidc_provider.py)."""
+    from tests.oidc_provider import running_provider
+
+    with running_provider() as provider:
+        yield provider
+
+
+@pytest.fixture
+def oidc(settings, oidc_provider):
+    """The portal configured for that provider, as OIDC_ISSUER etc. configure it in production
+    (local passwords off, as is the default once a provider is configured)."""
+    from portal.oidc import forget_provider
+    from tests.oidc_provider import CLIENT_ID, CLIENT_SECRET
+
+    settings.OIDC_ISSUER = oidc_provider.url
+    settings.OIDC_ENABLED = True
+    settings.OIDC_DISCOVERY_URL = f"{oidc_provider.url}/.well-known/openid-configuration"
+    settings.OIDC_RP_CLIENT_ID = CLIENT_ID
+    settings.OIDC_RP_CLIENT_SECRET = CLIENT_SECRET
+    settings.LOCAL_LOGIN = False
+    forget_provider()
+    oidc_provider.token_requests.clear()
+    yield oidc_provider
+    forget_provider()

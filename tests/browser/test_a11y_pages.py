@@ -33,6 +33,12 @@ def submit_empty_report(page) -> None:
     assert page.locator(".invalid-feedback, .is-invalid").count() > 0
 
 
+def submit_empty_password_change(page) -> None:
+    page.get_by_role("button", name="Skift adgangskode").click()
+    page.wait_for_load_state()
+    assert page.locator("#form-errors").count() == 1
+
+
 PAGES = [
     Page("login", "anonymous", lambda w: "/log-ind/"),
     Page("home", "reporter", lambda w: "/"),
@@ -73,6 +79,13 @@ PAGES = [
     Page("register", "gdpr_user", lambda w: "/sikkerhedsbrud/fortegnelse/"),
     Page("statistics", "gdpr_user", lambda w: "/sikkerhedsbrud/statistik/"),
     Page("calendar", "gdpr_user", lambda w: "/sikkerhedsbrud/frister/kalender/"),
+    Page("password change", "reporter", lambda w: "/adgangskode/"),
+    Page(
+        "password change with errors",
+        "reporter",
+        lambda w: "/adgangskode/",
+        submit_empty_password_change,
+    ),
 ]
 
 
@@ -116,4 +129,17 @@ def test_the_page_has_no_serious_accessibility_findings(page, live_server, world
     open_as(page, live_server, user, spec.path(world))
     if spec.then:
         spec.then(page)
+    assert blocking_violations(page) == []
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/log-ind/", "/log-ind/konto/retur/?code=x&state=y"],
+    ids=["login with the organisation's account", "login refused"],
+)
+def test_the_organisations_login_pages_have_no_serious_accessibility_findings(
+    page, live_server, oidc, settings, path
+):
+    settings.LOCAL_LOGIN = True  # the break-glass form below the account button, both checked
+    open_as(page, live_server, None, path)
     assert blocking_violations(page) == []

@@ -1,4 +1,4 @@
-"""What people search for stays out of gunicorn's access log (guidance.access_log)."""
+"""What people search for stays out of gunicorn's access log (portal.logs.GunicornLogger)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from types import SimpleNamespace
 
 from gunicorn.config import Config
 
-from guidance.access_log import REMOVED, SearchPrivateLogger
+from portal.logs import GunicornLogger
 
 ROOT = Path(__file__).resolve().parents[2]
 SECRET = "Bodil Borgersen 010190-1234"
@@ -24,7 +24,7 @@ def log_line(tmp_path: Path, uri: str, referer: str = "") -> str:
     """One access log line written by the logger, as gunicorn's worker would write it."""
     config = Config()
     config.set("accesslog", str(tmp_path / "access.log"))
-    logger = SearchPrivateLogger(config)
+    logger = GunicornLogger(config)
     path, _, query = uri.partition("?")
     environ = {
         "REQUEST_METHOD": "GET",
@@ -49,33 +49,33 @@ def log_line(tmp_path: Path, uri: str, referer: str = "") -> str:
 
 def test_the_search_words_are_left_out(tmp_path) -> None:
     line = log_line(tmp_path, "/soeg/?q=Bodil+Borgersen+010190-1234")
-    assert f'"GET /soeg/?{REMOVED} HTTP/1.1" 200' in line
+    assert '"GET /soeg/ HTTP/1.1" 200' in line
     assert "Bodil" not in line and "010190" not in line
 
 
 def test_the_page_opened_from_the_results_does_not_log_them_as_its_referer(tmp_path) -> None:
     line = log_line(tmp_path, "/afsnit/virus/", referer="https://portal/soeg/?q=Bodil")
-    assert f"https://portal/soeg/?{REMOVED}" in line
+    assert "https://portal/soeg/" in line
     assert "Bodil" not in line
 
 
 def test_the_login_redirect_after_an_ended_session_does_not_log_them(tmp_path) -> None:
     line = log_line(tmp_path, "/log-ind/?next=/soeg/%3Fq%3DBodil%2BBorgersen")
     assert "Bodil" not in line
-    assert f"/log-ind/?{REMOVED}" in line
+    assert '"GET /log-ind/ HTTP/1.1"' in line
 
 
-def test_other_addresses_keep_their_query_string(tmp_path) -> None:
+def test_no_address_keeps_its_query_string(tmp_path) -> None:
     line = log_line(tmp_path, "/sikkerhedsbrud/anmeld/?kategori=lost_device", referer="/")
-    assert '"GET /sikkerhedsbrud/anmeld/?kategori=lost_device HTTP/1.1" 200' in line
+    assert '"GET /sikkerhedsbrud/anmeld/ HTTP/1.1" 200' in line
 
 
 def test_serve_sh_and_the_benchmark_use_the_logger() -> None:
     serve = (ROOT / "scripts" / "serve.sh").read_text()
-    assert "--logger-class guidance.access_log.SearchPrivateLogger" in serve
+    assert "--logger-class portal.logs.GunicornLogger" in serve
     from bench import run
 
-    assert run.ACCESS_LOGGER == "guidance.access_log.SearchPrivateLogger"
+    assert run.ACCESS_LOGGER == "portal.logs.GunicornLogger"
 
 
 def _free_port() -> int:
@@ -116,6 +116,6 @@ def test_gunicorn_started_as_serve_sh_starts_it_logs_no_search_words(tmp_path) -
         server.terminate()
         server.wait(timeout=20)
     text = log.read_text()
-    assert f"GET /soeg/?{REMOVED}" in text
-    assert "GET /kontakt/?x=1" in text
+    assert "GET /soeg/ " in text
+    assert "GET /kontakt/ " in text
     assert "Bodil" not in text and "010190" not in text

@@ -45,6 +45,12 @@ TABLE: dict[str, tuple[str, str]] = {
     "login": ("200 R R R R R R R", "200 R R R R R R R"),
     # Logging out sends everyone to the login page.
     "logout": (" L   405  405  405  405  405  405  405", "L L L L L L L L"),
+    # Logging in with the organisation's account: without a provider configured (as here) both
+    # addresses answer 404; tests/oidc covers them with a real provider.
+    "oidc_start": ("404 404 404 404 404 404 404 404", "405 405 405 405 405 405 405 405"),
+    "oidc_callback": ("404 404 404 404 404 404 404 404", "405 405 405 405 405 405 405 405"),
+    # Everyone with a local password changes it here; an empty POST re-renders with errors.
+    "password_change": (EVERYONE, EVERYONE),
     # Our replacement for the admin's login page (see portal.views.admin_login).
     "admin/login/": ("L 403 403 403 403 403 403 R", "L 403 403 403 403 403 403 R"),
     # Every pattern of Django's admin (`admin:*`): one gate (AdminSite.admin_view) guards them all,

@@ -1,5 +1,6 @@
 """Every URL pattern × every persona × GET/POST gives what access_table.TABLE says, and every
-response on the way carries the CSP and nosniff headers and a CSRF token in each of its forms.
+response on the way carries the CSP, nosniff and no-store headers and a CSRF token in each of its
+forms.
 
 This replaces tests/incidents/test_access.py's persona × view matrix (which covered the incident
 views only); that file keeps its tests of *what* each persona sees on a page they may open.
@@ -99,8 +100,17 @@ class PostForms(HTMLParser):
 def check_headers_and_forms(response, where: str) -> list[str]:
     problems = []
     csp = response.get("Content-Security-Policy", "")
-    if "default-src 'self'" not in csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
+    # Pages allow their own origin; downloads (attachments) nothing at all, in a sandbox.
+    page_csp = "default-src 'self'" in csp
+    download_csp = csp.startswith("sandbox;") and "default-src 'none'" in csp
+    if not (page_csp or download_csp) or "unsafe-inline" in csp or "unsafe-eval" in csp:
         problems.append(f"{where}: CSP is {csp!r}")
+    if response.get("Content-Disposition", "").startswith("attachment") and not download_csp:
+        problems.append(f"{where}: a download without the sandbox CSP")
+    # Every answer may show who is logged in or personal data: no cache may keep it.
+    cache_control = response.get("Cache-Control", "")
+    if "no-store" not in cache_control or "private" not in cache_control:
+        problems.append(f"{where}: Cache-Control is {cache_control!r}")
     if response.get("X-Content-Type-Options") != "nosniff":
         problems.append(f"{where}: no X-Content-Type-Options: nosniff")
     if response.status_code == 200 and response["Content-Type"].startswith("text/html"):

@@ -53,7 +53,7 @@ def test_the_report_flow_writes_no_cpr_number_or_name_to_the_logs(client, report
     assert refused.status_code == 200
     upload = SimpleUploadedFile(f"{NAME} {CPR}.exe", b"MZ\x00\x00", content_type="text/plain")
     refused = report(client, "Brev sendt forkert.", attachments=[upload])
-    assert "kan ikke modtages" in refused.text
+    assert "Et filnavn ser ud til at indeholde et CPR-nummer" in refused.text
     accepted = report(client, f"Brev til {NAME} sendt forkert.")
     assert accepted.status_code == 302
     incident = Incident.objects.get()
