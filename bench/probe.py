@@ -4,7 +4,7 @@ It seeds, resolves the endpoints by URL name (an endpoint whose name does not ex
 with a reason) and counts each endpoint's database queries with the test client. Every command
 prints one JSON document on stdout.
 
-Usage: python -m bench.probe people|seed|endpoints|queries|cleanup [options]
+Usage: python -m bench.probe people|seed|endpoints|queries|stock-session|cleanup [options]
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from django.urls import NoReverseMatch, reverse  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from bench import seed  # noqa: E402
+from bench.floor import stock_session_cookie  # noqa: E402
 from incidents.models import DatatilsynetNotification, Incident, Status  # noqa: E402
 
 STATIC_FILE = "css/portal.css"
@@ -63,6 +64,8 @@ class Endpoint:
     skip: str = ""
     form: dict[str, str] = field(default_factory=dict)
     paths: list[str] = field(default_factory=list)  # a mixed workload: wrk takes them in turn
+    # Logged in through a stock Django session (the floor), not through the portal's login.
+    stock_session: bool = False
 
 
 def _reverse(name: str, *args: str) -> str | None:
@@ -115,6 +118,7 @@ def endpoints() -> list[Endpoint]:
     result = [
         Endpoint("bare", None, path=reverse("bench_bare")),
         Endpoint("static", None, path=staticfiles_storage.url(STATIC_FILE)),
+        Endpoint("floor", "reporter", path=reverse("bench_floor"), stock_session=True),
     ]
 
     def page(name: str, persona: str, url_name: str, *args: str, query: str = "") -> None:
@@ -130,6 +134,7 @@ def endpoints() -> list[Endpoint]:
         result.append(Endpoint("section", "reporter", skip="no guidance section with a slug"))
     else:
         page("section", "reporter", "guidance:section", slug)
+    page("contacts", "reporter", "guidance:contacts")
     search = _reverse("guidance:search")
     if search is None:
         result.append(Endpoint("search", "reporter", skip="URL name 'guidance:search' is missing"))
@@ -169,7 +174,9 @@ def count_queries() -> dict[str, dict]:
         if endpoint.skip:
             continue
         client = Client()
-        if endpoint.persona:
+        if endpoint.stock_session:
+            client.cookies.load(stock_session_cookie(seed.PERSONAS[endpoint.persona]))
+        elif endpoint.persona:
             client.force_login(User.objects.get(username=seed.PERSONAS[endpoint.persona]))
 
         def once(endpoint: Endpoint = endpoint, client: Client = client):
@@ -233,6 +240,8 @@ def main(argv: list[str]) -> int:
     sub.add_parser("endpoints")
     sub.add_parser("queries")
     sub.add_parser("cleanup")
+    stock = sub.add_parser("stock-session")
+    stock.add_argument("--username", required=True)
     args = parser.parse_args(argv)
 
     started = time.monotonic()
@@ -253,6 +262,8 @@ def main(argv: list[str]) -> int:
         out = [asdict(e) for e in endpoints()]
     elif args.command == "queries":
         out = count_queries()
+    elif args.command == "stock-session":
+        out = {"cookie": stock_session_cookie(args.username)}
     else:
         out = {"removed_submissions": seed.remove_submissions()}
     json.dump(out, sys.stdout)

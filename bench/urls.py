@@ -1,10 +1,13 @@
-"""The portal's URLs plus the bare baseline: a Django view returning a fixed small page."""
+"""The portal's URLs plus the benchmark's two baselines: a Django view returning a fixed small
+page, and stock Django's logged-in floor (bench/floor.py)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_not_required
 from django.http import HttpRequest, HttpResponse
 from django.urls import include, path
+
+from bench.floor import FLOOR_PATH, floor
 
 BARE_PAGE = b"<!doctype html><title>bench</title><p>Bare Django view.</p>\n"
 
@@ -16,5 +19,6 @@ def bare(request: HttpRequest) -> HttpResponse:
 
 urlpatterns = [
     path("__bench__/bare/", bare, name="bench_bare"),
+    path(FLOOR_PATH.lstrip("/"), floor, name="bench_floor"),
     path("", include("portal.urls")),
 ]

@@ -1,0 +1,48 @@
+"""The benchmark's logged-in floor is stock Django's page, and every endpoint is compared with
+both baselines (no timings here)."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from bench import floor, run
+
+pytestmark = pytest.mark.urls("bench.urls")
+
+
+@pytest.fixture
+def stock(settings):
+    settings.MIDDLEWARE = ["bench.floor.StockFloorMiddleware", *settings.MIDDLEWARE]
+
+
+def test_the_floor_shows_a_stock_sessions_user_their_page(stock, reporter):
+    client = Client()
+    client.cookies.load(floor.stock_session_cookie(reporter.username))
+    response = client.get(floor.FLOOR_PATH)
+    assert response.status_code == 200
+    assert "Rikke Rasmussen" in response.text
+    assert 'name="csrfmiddlewaretoken"' in response.text
+
+
+def test_the_floor_sends_a_visitor_without_a_session_to_the_login(stock):
+    client = Client()
+    response = client.get(floor.FLOOR_PATH)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/log-ind/")
+
+
+def test_every_endpoint_is_compared_with_the_bare_view_and_the_floor():
+    results = {
+        "bare": {"rps": 3000.0, "p95_ms": 10.0},
+        "floor": {"rps": 1000.0, "p95_ms": 30.0},
+        "section": {"rps": 1500.0, "p95_ms": 20.0},
+        "search": {"error": "TimeoutError"},
+    }
+    run.add_ratios(results)
+    assert results["section"]["rps_vs_bare"] == 0.5
+    assert results["section"]["rps_vs_floor"] == 1.5
+    assert results["section"]["p95_vs_bare"] == 2.0
+    assert results["section"]["p95_vs_floor"] == 0.7
+    assert results["floor"]["rps_vs_floor"] == 1.0
+    assert "rps_vs_bare" not in results["search"]
