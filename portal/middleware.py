@@ -1,4 +1,5 @@
-"""Project-wide response headers that Django 5.2 does not set itself."""
+"""Project-wide middleware: response headers Django 5.2 does not set itself, the logged-in user
+from the session's one query, and the session's inactivity refresh."""
 
 from __future__ import annotations
 
@@ -8,7 +9,11 @@ from functools import lru_cache
 from urllib.parse import urlsplit
 
 from django.conf import settings
+from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse
+from django.utils.functional import SimpleLazyObject
+
+from portal import sessions
 
 
 class ContentSecurityPolicyMiddleware:
@@ -47,6 +52,20 @@ def _policy(policy: str, oidc_issuer: str) -> str:
     return policy.replace(
         "form-action 'self'", f"form-action 'self' {issuer.scheme}://{issuer.netloc}"
     )
+
+
+class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
+    """Django's, with the user taken from the session's own query (portal.sessions)."""
+
+    def process_request(self, request: HttpRequest) -> None:
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))
+
+
+def _user(request: HttpRequest):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = sessions.get_user(request)
+    return request._cached_user
 
 
 class SessionActivityMiddleware:

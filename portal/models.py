@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -97,3 +98,27 @@ class RoleMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} → {self.get_role_display()}"
+
+
+class Session(AbstractBaseSession):
+    """A login session that names its user, so that one query reads the session, the user and
+    their roles (portal.sessions). Deleting a user ends their sessions."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("bruger"),
+    )
+
+    class Meta(AbstractBaseSession.Meta):
+        verbose_name = _("session")
+        verbose_name_plural = _("sessioner")
+
+    @classmethod
+    def get_session_store_class(cls):
+        from portal.sessions import SessionStore
+
+        return SessionStore

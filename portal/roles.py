@@ -1,7 +1,8 @@
 """The one place that answers "what may this user do".
 
 Views and templates ask these functions; nothing else looks at group names. Group membership is
-read once per user object and cached on it, so a page asking several questions costs one query.
+read once per user object and kept on it, so a page asking several questions costs one query; for
+the logged-in user it comes with the session (portal.sessions), so it costs none.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ def _groups(user: AnyUser) -> frozenset[str]:
         cached = frozenset(user.groups.values_list("name", flat=True))
         user._portal_groups = cached
     return cached
+
+
+def remember_groups(user: AbstractBaseUser, names: Iterable[str]) -> None:
+    """Group names read together with the user (portal.sessions' one query), so no role question
+    asked during this request queries them again."""
+    user._portal_groups = frozenset(names)
 
 
 def is_manager(user: AnyUser) -> bool:

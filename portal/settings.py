@@ -92,7 +92,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the user, their roles and the session from one query (portal.sessions).
+    "portal.middleware.AuthenticationMiddleware",
     "portal.middleware.SessionActivityMiddleware",
     # Everything needs login; views opt out with @login_not_required (only the login page does).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
@@ -138,8 +139,10 @@ AUTH_PASSWORD_VALIDATORS = [{"NAME": "portal.validators.FolderPasswordValidator"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60, minimum=60)
 SESSION_REFRESH_SECONDS = min(300, SESSION_COOKIE_AGE // 10)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-# Changing a password ends every other session of that user: Django checks each session's
-# password hash on every request (django.contrib.auth's session verification).
+# Database sessions whose row names the user: session, user and roles in one query.
+SESSION_ENGINE = "portal.sessions"
+# Changing a password ends every other session of that user: each request checks the session's
+# password hash, as django.contrib.auth does (portal.sessions.get_user).
 
 # Login throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one username from
 # one address, further attempts are refused for LOGIN_COOLOFF_MINUTES, correct password or not.

@@ -32,6 +32,14 @@ def test_the_floor_sends_a_visitor_without_a_session_to_the_login(stock):
     assert response["Location"].startswith("/log-ind/")
 
 
+def test_the_floor_does_not_take_the_portals_own_session(stock, reporter):
+    client = Client()
+    client.force_login(reporter)
+    response = client.get(floor.FLOOR_PATH)
+    assert response.status_code == 302
+    assert response["Location"].startswith("/log-ind/")
+
+
 def test_every_endpoint_is_compared_with_the_bare_view_and_the_floor():
     results = {
         "bare": {"rps": 3000.0, "p95_ms": 10.0},

@@ -118,11 +118,11 @@ def test_page_views_write_the_session_only_when_its_refresh_is_due(client, repor
         client.get("/")  # the first view after login refreshes the expiry
         with CaptureQueriesContext(connection) as queries:
             client.get("/")
-        assert not [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+        assert not [q for q in queries if q["sql"].startswith('UPDATE "portal_session"')]
         clock.shift(timedelta(minutes=6))
         with CaptureQueriesContext(connection) as queries:
             client.get("/")
-        assert [q for q in queries if q["sql"].startswith('UPDATE "django_session"')]
+        assert [q for q in queries if q["sql"].startswith('UPDATE "portal_session"')]
 
 
 def test_changing_the_password_logs_out_every_other_session(reporter):

@@ -1,0 +1,155 @@
+"""Database sessions that know their user: the session, the user and their groups in one query.
+
+Django's database sessions cost three round trips before a page can start: the session, the user
+(by the id inside the session) and, for the portal's roles, the user's groups. Here the session
+row carries the user's id (portal.models.Session), so one statement returns all three. Nothing is
+kept between requests: logging out (the row is deleted), a deactivated account, a changed password
+(the session's auth hash) and a changed role all show on the very next request.
+
+`SESSION_ENGINE = "portal.sessions"`; `portal.middleware.AuthenticationMiddleware` takes the
+user from here.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from functools import cache
+
+from django.conf import settings
+from django.contrib.auth import (
+    BACKEND_SESSION_KEY,
+    HASH_SESSION_KEY,
+    SESSION_KEY,
+    get_user_model,
+    load_backend,
+)
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group
+from django.contrib.sessions.backends import db
+from django.db import connection
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.crypto import constant_time_compare
+
+from portal import roles
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """What the session's one query found besides the session data."""
+
+    user: AbstractBaseUser | None
+
+
+class SessionStore(db.SessionStore):
+    """django.contrib.sessions' database store on portal.models.Session."""
+
+    loaded: Loaded | None = None
+
+    @classmethod
+    def get_model_class(cls):
+        from portal.models import Session
+
+        return Session
+
+    def create_model_instance(self, data: dict) -> object:
+        session = super().create_model_instance(data)
+        session.user_id = _user_id(data)
+        return session
+
+    def load(self) -> dict:
+        with connection.cursor() as cursor:
+            cursor.execute(_load_sql(), [self.session_key, timezone.now()])
+            row = cursor.fetchone()
+        if row is None:
+            # As Django's store: an unknown or expired key gets a new one when saved.
+            self._session_key = None
+            self.loaded = Loaded(user=None)
+            return {}
+        session_data, user_id, *user_values, groups = row
+        data = self.decode(session_data)
+        user = None
+        if user_id is not None and user_id == _user_id(data):
+            user = get_user_model().from_db(connection.alias, _user_fields(), user_values)
+            roles.remember_groups(user, groups)
+        self.loaded = Loaded(user=user)
+        return data
+
+
+def _user_id(data: dict) -> int | None:
+    """The logged-in user's primary key as the session data holds it (a string), or None."""
+    try:
+        return int(data[SESSION_KEY])
+    except (KeyError, TypeError, ValueError):
+        return None
+
+
+@cache
+def _user_fields() -> list[str]:
+    return [field.attname for field in get_user_model()._meta.concrete_fields]
+
+
+@cache
+def _load_sql() -> str:
+    """The session, its user's columns and the user's group names: one statement.
+
+    Built from the models' metadata once per process (the text, not any data). Only quoted
+    table and column names are formatted into it (S608); the key and time are parameters.
+    """
+    from portal.models import Session
+
+    user_model = get_user_model()
+    quote = connection.ops.quote_name
+    memberships = user_model.groups.through._meta
+    user_fk = quote(memberships.get_field("user").column)
+    group_fk = quote(memberships.get_field("group").column)
+    columns = ", ".join(f"u.{quote(field.column)}" for field in user_model._meta.concrete_fields)
+    user_pk = quote(user_model._meta.pk.column)
+    group_pk = quote(Group._meta.pk.column)
+    return (
+        f"SELECT s.session_data, s.user_id, {columns}, "  # noqa: S608
+        f"ARRAY(SELECT g.name FROM {quote(memberships.db_table)} m "
+        f"JOIN {quote(Group._meta.db_table)} g ON g.{group_pk} = m.{group_fk} "
+        f"WHERE m.{user_fk} = s.user_id) "
+        f"FROM {quote(Session._meta.db_table)} s "
+        f"LEFT JOIN {quote(user_model._meta.db_table)} u ON u.{user_pk} = s.user_id "
+        f"WHERE s.session_key = %s AND s.expire_date > %s"
+    )
+
+
+def get_user(request: HttpRequest) -> AbstractBaseUser | AnonymousUser:
+    """The request's user, as django.contrib.auth.get_user decides it, from the session's query.
+
+    The same checks as Django's: the backend must still be configured, and the session's auth
+    hash must match the user's password (else the session ends; the secret key's fallbacks are
+    accepted and the session moved to the current key). One more than Django's for every
+    backend: a deactivated account is logged out (ModelBackend does this; the OpenID Connect
+    backend does not).
+    """
+    session = request.session
+    user_id = _user_id(session)  # loads the session: its one query
+    backend_path = session.get(BACKEND_SESSION_KEY)
+    if user_id is None or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return AnonymousUser()
+    loaded = getattr(session, "loaded", None)
+    user = loaded.user if loaded is not None else None
+    if user is None or user.pk != user_id:
+        # Not loaded by this store (another engine in a test, say): ask the backend.
+        user = load_backend(backend_path).get_user(user_id)
+    if user is None or not user.is_active:
+        return AnonymousUser()
+    session_hash = session.get(HASH_SESSION_KEY)
+    current_hash = user.get_session_auth_hash()
+    if session_hash and constant_time_compare(session_hash, current_hash):
+        return user
+    if session_hash and any(
+        constant_time_compare(session_hash, fallback)
+        for fallback in user.get_session_auth_fallback_hash()
+    ):
+        session.cycle_key()
+        session[HASH_SESSION_KEY] = current_hash
+        return user
+    session.flush()
+    return AnonymousUser()
