@@ -1,5 +1,9 @@
 """The security folder as data: introduction, sections, rules, notes and contacts, plus the
-search's own data: the synonyms staff maintain and the searches that found nothing."""
+search's own data: the synonyms staff maintain and the searches that found nothing.
+
+Every write to the folder's tables raises its version in the same transaction (a trigger each),
+so the folder's cached pages change with it (portal.caching).
+"""
 
 from __future__ import annotations
 
@@ -11,6 +15,8 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+
+from portal import caching
 
 # The folder is Danish; full-text search stems with PostgreSQL's Danish configuration.
 SEARCH_CONFIG = "danish"
@@ -63,6 +69,7 @@ class Introduction(Edited):
     class Meta:
         verbose_name = _("introduktion")
         verbose_name_plural = _("introduktion")
+        triggers = [caching.version_trigger(caching.FOLDER, "introduction_folder_version")]
 
     def __str__(self) -> str:
         return self.title
@@ -94,6 +101,7 @@ class Section(Edited):
             # guidance.search: `search_vector @@ query`.
             GinIndex(fields=["search_vector"], name="section_search_vector"),
         ]
+        triggers = [caching.version_trigger(caching.FOLDER, "section_folder_version")]
 
     def __str__(self) -> str:
         return self.title
@@ -127,6 +135,7 @@ class Rule(Edited):
             # guidance.search: `search_vector @@ query`.
             GinIndex(fields=["search_vector"], name="rule_search_vector"),
         ]
+        triggers = [caching.version_trigger(caching.FOLDER, "rule_folder_version")]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:60]}"
@@ -158,6 +167,7 @@ class Note(models.Model):
             # guidance.search: `search_vector @@ query`.
             GinIndex(fields=["search_vector"], name="note_search_vector"),
         ]
+        triggers = [caching.version_trigger(caching.FOLDER, "note_folder_version")]
 
     def __str__(self) -> str:
         return self.text[:60]
@@ -187,6 +197,7 @@ class Contact(models.Model):
             # guidance.search: `search_vector @@ query`.
             GinIndex(fields=["search_vector"], name="contact_search_vector"),
         ]
+        triggers = [caching.version_trigger(caching.FOLDER, "contact_folder_version")]
 
     def __str__(self) -> str:
         return self.heading

@@ -1,4 +1,8 @@
-"""Pages of the security folder: home, sections, contacts, print view, search, first aid."""
+"""Pages of the security folder: home, sections, contacts, print view, search, first aid.
+
+The folder's pages are the same for everyone with the same menu links, so they are rendered once
+per version of the folder and kept in the cache (portal.caching); search results are not.
+"""
 
 from __future__ import annotations
 
@@ -13,6 +17,8 @@ from guidance.first_aid import GUIDES, GUIDES_BY_SLUG
 from guidance.misses import record_miss
 from guidance.models import Contact, Introduction, Kind, Note, Rule, Section
 from guidance.search import search as search_folder
+from portal import caching
+from portal.caching import cached_page
 from portal.validators import folder_password_clauses
 
 # The section whose page carries the in-browser password checker.
@@ -54,6 +60,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page(caching.FOLDER)
 def home(request: HttpRequest) -> HttpResponse:
     sections = Section.objects.in_order().annotate(
         last_rule_change=Max("rules__updated_at"),
@@ -71,6 +78,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page(caching.FOLDER)
 def section(request: HttpRequest, slug: str) -> HttpResponse:
     current = _sections_with_content().filter(slug=slug).first()
     if current is None:
@@ -95,11 +103,13 @@ def section(request: HttpRequest, slug: str) -> HttpResponse:
 
 
 @require_GET
+@cached_page(caching.FOLDER)
 def contacts(request: HttpRequest) -> HttpResponse:
     return render(request, "guidance/contacts.html", {"folder_contacts": Contact.objects.all()})
 
 
 @require_GET
+@cached_page(caching.FOLDER)
 def print_folder(request: HttpRequest) -> HttpResponse:
     sections = [(s, group_rules(s)) for s in _sections_with_content()]
     return render(
@@ -129,11 +139,13 @@ def search(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@cached_page(caching.FOLDER)
 def first_aid(request: HttpRequest) -> HttpResponse:
     return render(request, "guidance/first_aid.html", {"guides": GUIDES})
 
 
 @require_GET
+@cached_page(caching.FOLDER)
 def first_aid_guide(request: HttpRequest, slug: str) -> HttpResponse:
     guide = GUIDES_BY_SLUG.get(slug)
     if guide is None:

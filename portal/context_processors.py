@@ -16,9 +16,19 @@ def portal(request: HttpRequest) -> dict:
         "oidc_enabled": settings.OIDC_ENABLED,
         "contacts": settings.PORTAL_CONTACTS,
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
-        "show_dashboard_link": bool(user and roles.can_see_dashboard(user)),
-        "show_case_list_link": bool(user and roles.can_see_others_incidents(user)),
-        "show_password_link": bool(
-            settings.LOCAL_LOGIN and user and user.is_authenticated and user.has_usable_password()
+        **layout_flags(user),
+    }
+
+
+def layout_flags(user: roles.AnyUser | None) -> dict[str, bool]:
+    """Everything the layout shows differently per person apart from their name: the links their
+    roles and account give them. Cached pages are kept per combination (portal.caching)."""
+    authenticated = bool(user and user.is_authenticated)
+    return {
+        "show_dashboard_link": authenticated and roles.can_see_dashboard(user),
+        "show_case_list_link": authenticated and roles.can_see_others_incidents(user),
+        "show_admin_link": authenticated and user.is_staff,
+        "show_password_link": (
+            settings.LOCAL_LOGIN and authenticated and user.has_usable_password()
         ),
     }

@@ -7,7 +7,7 @@ from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from portal import roles
+from portal import caching, roles
 
 
 class Department(models.Model):
@@ -122,3 +122,38 @@ class Session(AbstractBaseSession):
         from portal.sessions import SessionStore
 
         return SessionStore
+
+
+class ContentVersion(models.Model):
+    """How often a kind of content has changed: part of the key of every page cached from it.
+
+    Database triggers on the content's tables raise it in the transaction that changes the content
+    (portal.caching.version_trigger), so no cached page outlives a change by even one request.
+    """
+
+    name = models.CharField(max_length=50, primary_key=True)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = caching.VERSIONS_TABLE
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class CacheEntry(models.Model):
+    """The table of Django's database cache (CACHES), made by a migration rather than
+    `createcachetable`: `migrate` is all a deployment needs, and tests flush it with the rest.
+
+    Unlogged (migration 0005): PostgreSQL empties it after a crash, which a cache may lose.
+    """
+
+    cache_key = models.CharField(max_length=255, primary_key=True)
+    value = models.TextField()
+    expires = models.DateTimeField(db_index=True)
+
+    class Meta:
+        db_table = caching.CACHE_TABLE
+
+    def __str__(self) -> str:
+        return self.cache_key

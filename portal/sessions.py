@@ -31,16 +31,18 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare
 
-from portal import roles
+from portal import caching, roles
 
 logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
 class Loaded:
-    """What the session's one query found besides the session data."""
+    """What the session's one query found besides the session data: the user (with their groups)
+    and the content versions that cached pages are keyed by (portal.caching)."""
 
     user: AbstractBaseUser | None
+    versions: dict[str, int]
 
 
 class SessionStore(db.SessionStore):
@@ -63,18 +65,18 @@ class SessionStore(db.SessionStore):
         with connection.cursor() as cursor:
             cursor.execute(_load_sql(), [self.session_key, timezone.now()])
             row = cursor.fetchone()
-        if row is None:
+        session_data, user_id, *user_values, groups, versions = row
+        if session_data is None:
             # As Django's store: an unknown or expired key gets a new one when saved.
             self._session_key = None
-            self.loaded = Loaded(user=None)
+            self.loaded = Loaded(user=None, versions=versions or {})
             return {}
-        session_data, user_id, *user_values, groups = row
         data = self.decode(session_data)
         user = None
         if user_id is not None and user_id == _user_id(data):
             user = get_user_model().from_db(connection.alias, _user_fields(), user_values)
             roles.remember_groups(user, groups)
-        self.loaded = Loaded(user=user)
+        self.loaded = Loaded(user=user, versions=versions or {})
         return data
 
 
@@ -93,7 +95,8 @@ def _user_fields() -> list[str]:
 
 @cache
 def _load_sql() -> str:
-    """The session, its user's columns and the user's group names: one statement.
+    """The session, its user's columns, the user's group names and the content versions: one
+    statement, which returns the versions (and NULLs) also for an unknown or expired key.
 
     Built from the models' metadata once per process (the text, not any data). Only quoted
     table and column names are formatted into it (S608); the key and time are parameters.
@@ -112,10 +115,12 @@ def _load_sql() -> str:
         f"SELECT s.session_data, s.user_id, {columns}, "  # noqa: S608
         f"ARRAY(SELECT g.name FROM {quote(memberships.db_table)} m "
         f"JOIN {quote(Group._meta.db_table)} g ON g.{group_pk} = m.{group_fk} "
-        f"WHERE m.{user_fk} = s.user_id) "
-        f"FROM {quote(Session._meta.db_table)} s "
-        f"LEFT JOIN {quote(user_model._meta.db_table)} u ON u.{user_pk} = s.user_id "
-        f"WHERE s.session_key = %s AND s.expire_date > %s"
+        f"WHERE m.{user_fk} = s.user_id), "
+        f"(SELECT json_object_agg(v.name, v.version) FROM {quote(caching.VERSIONS_TABLE)} v) "
+        f"FROM (SELECT 1) one "
+        f"LEFT JOIN {quote(Session._meta.db_table)} s "
+        f"ON s.session_key = %s AND s.expire_date > %s "
+        f"LEFT JOIN {quote(user_model._meta.db_table)} u ON u.{user_pk} = s.user_id"
     )
 
 

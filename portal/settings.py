@@ -216,6 +216,19 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 # demo), off by default with one; turn it on for break-glass administrators.
 LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
 
+# --- Cache ----------------------------------------------------------------------------------
+# Rendered folder pages (portal.caching), shared by every worker on every machine: Django's
+# database cache in the portal's own database (table portal_cache, made by a migration). Keys
+# carry the content's version, so nothing ever needs deleting; old pages expire or are culled.
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "portal_cache",
+        "TIMEOUT": 24 * 60 * 60,
+        "OPTIONS": {"MAX_ENTRIES": 5000},
+    }
+}
+
 # --- Language and time -----------------------------------------------------------------------
 LANGUAGE_CODE = "da"
 LANGUAGES = [("da", "Dansk"), ("en", "English")]

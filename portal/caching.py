@@ -1,0 +1,226 @@
+"""Pages rendered once and served to everyone they look the same for (README, "Caching and
+sessions").
+
+`@cached_page("folder")` keeps a view's page in Django's cache (the database cache: shared by
+every worker on every machine) under the release, the content's version, the language, the
+layout (which menu links the user's roles show) and the path. The parts that differ per request —
+the user's name, the CSRF token, messages — are holes (`{% per_request %}` in the templates),
+filled in on every request. The content's version is read with the session (portal.sessions) and
+raised by database triggers in the same transaction that changes the content, and the roles are
+read on every request, so an edit or a role change shows on the very next request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+from collections.abc import Callable
+from functools import cache, wraps
+from pathlib import Path
+
+import django
+import pgtrigger
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.cache import cache as page_cache
+from django.core.signals import setting_changed
+from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
+from django.template.loader import render_to_string
+from django.utils.html import escape, format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from portal.context_processors import layout_flags
+
+VERSIONS_TABLE = "portal_contentversion"
+CACHE_TABLE = "portal_cache"
+# The folder: introduction, sections, rules, notes, contacts (guidance.models).
+FOLDER = "folder"
+
+
+# --- Content versions --------------------------------------------------------------------------
+
+
+def version_trigger(content: str, name: str) -> pgtrigger.Trigger:
+    """A trigger raising `content`'s version after any statement that writes the table.
+
+    Per statement, in the writing transaction: an import of the whole folder raises it a few
+    hundred times and is seen all at once at commit, like the content itself. A missing row (a
+    flushed test database) is created.
+    """
+    return pgtrigger.Trigger(
+        name=name,
+        level=pgtrigger.Statement,
+        when=pgtrigger.After,
+        operation=pgtrigger.Insert | pgtrigger.Update | pgtrigger.Delete | pgtrigger.Truncate,
+        func=(
+            # Constants only (S608): the table and a content name from this module.
+            f"INSERT INTO {VERSIONS_TABLE} (name, version) VALUES ('{content}', 1) "  # noqa: S608
+            f"ON CONFLICT (name) DO UPDATE SET version = {VERSIONS_TABLE}.version + 1; "
+            "RETURN NULL;"
+        ),
+    )
+
+
+def content_version(request: HttpRequest, content: str) -> int:
+    """`content`'s version as the session's query read it (no query of its own)."""
+    loaded = getattr(getattr(request, "session", None), "loaded", None)
+    versions = getattr(loaded, "versions", None)
+    if versions is None:  # a request whose session was not loaded by portal.sessions
+        from portal.models import ContentVersion
+
+        versions = dict(ContentVersion.objects.values_list("name", "version"))
+    return versions.get(content, 0)
+
+
+# --- What differs per request ------------------------------------------------------------------
+
+
+def _csrf_input(request: HttpRequest) -> str:
+    # As {% csrf_token %} writes it.
+    return format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
+
+
+def _user_name(request: HttpRequest) -> str:
+    user = request.user
+    return escape(user.get_full_name() or user.get_username())
+
+
+def _user_data(request: HttpRequest) -> str:
+    """The password checker's view of the user: it warns against one's own name."""
+    user = request.user
+    return format_html(
+        'data-username="{}" data-first-name="{}" data-last-name="{}"',
+        user.get_username(),
+        user.first_name,
+        user.last_name,
+    )
+
+
+def _messages(request: HttpRequest) -> str:
+    storage = getattr(request, "_messages", None)
+    if not storage:
+        return ""
+    return render_to_string("components/messages.html", {"messages": storage})
+
+
+PER_REQUEST: dict[str, Callable[[HttpRequest], str]] = {
+    "csrf_input": _csrf_input,
+    "user_name": _user_name,
+    "user_data": _user_data,
+    "messages": _messages,
+}
+
+
+def per_request(request: HttpRequest | None, name: str) -> SafeString:
+    """What `{% per_request name %}` writes: the part itself, or its hole while a cached page is
+    being rendered."""
+    if request is None:
+        return mark_safe("")
+    nonce = getattr(request, "_page_holes", None)
+    if nonce:
+        return mark_safe(_hole(nonce, name))  # noqa: S308 (a nonce and a name from PER_REQUEST)
+    return mark_safe(PER_REQUEST[name](request))  # noqa: S308 (each part escapes what it writes)
+
+
+def _hole(nonce: str, name: str) -> str:
+    return f"<!--{nonce}:{name}-->"
+
+
+def _split(html: str, nonce: str) -> tuple[str, ...]:
+    """The page as (text, hole name, text, …, text). The nonce is new for every rendering, so
+    nothing an editor writes can open a hole."""
+    return tuple(re.split(_hole(re.escape(nonce), r"(\w+)"), html))
+
+
+def _fill(parts: tuple[str, ...], request: HttpRequest) -> str:
+    return "".join(
+        part if index % 2 == 0 else PER_REQUEST[part](request) for index, part in enumerate(parts)
+    )
+
+
+# --- The cache ---------------------------------------------------------------------------------
+
+
+def cached_page(content: str) -> Callable:
+    """Serve a logged-in GET from the cache; on a miss, render it with holes and keep a 200."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            if request.method != "GET" or not request.user.is_authenticated:
+                return view(request, *args, **kwargs)
+            key = page_key(request, content)
+            parts = page_cache.get(key)
+            if parts is not None:
+                return HttpResponse(_fill(parts, request))
+            request._page_holes = nonce = secrets.token_hex(16)
+            try:
+                response = view(request, *args, **kwargs)
+            finally:
+                del request._page_holes
+            if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+                return response
+            parts = _split(response.content.decode(response.charset), nonce)
+            if response.status_code == 200:
+                page_cache.set(key, parts)
+            response.content = _fill(parts, request)
+            return response
+
+        return wrapper
+
+    return decorator
+
+
+def page_key(request: HttpRequest, content: str) -> str:
+    flags = layout_flags(request.user)
+    layout = "".join("1" if flags[name] else "0" for name in sorted(flags))
+    version = content_version(request, content)
+    key = f"{release()}|{content}:{version}|{get_language()}|{layout}|{request.path}"
+    return f"page:{content}:{version}:{hashlib.sha256(key.encode()).hexdigest()[:40]}"
+
+
+@cache
+def release() -> str:
+    """A fingerprint of everything a page is made from besides its content and user: the code and
+    templates, the static files' names, the portal's settings, Django's version. Machines running
+    the same release share pages; a deployment starts afresh.
+    """
+    digest = hashlib.sha256(django.get_version().encode())
+    for folder in ("portal", "guidance", "incidents", "templates"):
+        for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*")):
+            if path.suffix in {".py", ".html", ".txt", ".toml"} and path.is_file():
+                digest.update(str(path.relative_to(settings.BASE_DIR)).encode())
+                digest.update(path.read_bytes())
+    digest.update(str(getattr(staticfiles_storage, "manifest_hash", "")).encode())
+    for name in RELEASE_SETTINGS:
+        digest.update(f"{name}={getattr(settings, name, None)!r}".encode())
+    return digest.hexdigest()[:16]
+
+
+# Settings a folder page shows or depends on.
+RELEASE_SETTINGS = (
+    "PORTAL_ORGANISATION",
+    "PORTAL_ACCOUNT_NAME",
+    "PORTAL_CONTACTS",
+    "OIDC_ENABLED",
+    "LOCAL_LOGIN",
+    "AXES_COOLOFF_TIME",
+    "AUTH_PASSWORD_VALIDATORS",
+    "LANGUAGE_CODE",
+    "TIME_ZONE",
+    "STATIC_URL",
+    "DEBUG",
+)
+
+
+def _forget_release(*, setting: str, **kwargs) -> None:
+    if setting in RELEASE_SETTINGS or setting == "STORAGES":
+        release.cache_clear()
+
+
+setting_changed.connect(_forget_release)
