@@ -40,6 +40,9 @@ else:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL)}
     if DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         raise ImproperlyConfigured("DATABASE_URL must point at PostgreSQL (postgres://…)")
+# Django's PostgreSQL backend with a health check that reads the socket instead of sending
+# `SELECT 1` before every request's first query (portal/postgresql/base.py).
+DATABASES["default"]["ENGINE"] = "portal.postgresql"
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
