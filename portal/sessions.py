@@ -63,7 +63,8 @@ class SessionStore(db.SessionStore):
 
     def load(self) -> dict:
         with connection.cursor() as cursor:
-            cursor.execute(_load_sql(), [self.session_key, timezone.now()])
+            _prepare(cursor)
+            cursor.execute(f"EXECUTE {LOAD_STATEMENT} (%s, %s)", [self.session_key, timezone.now()])
             row = cursor.fetchone()
         session_data, user_id, *user_values, groups, versions = row
         if session_data is None:
@@ -93,13 +94,33 @@ def _user_fields() -> list[str]:
     return [field.attname for field in get_user_model()._meta.concrete_fields]
 
 
+LOAD_STATEMENT = "portal_session_load"
+
+
+def _prepare(cursor) -> None:
+    """Prepare the load statement once per database connection.
+
+    Planning it costs about as much as running it (~0.2 ms), on every page. Django may open a new
+    connection at any request (CONN_MAX_AGE, health checks), so what was prepared is tracked per
+    connection; a connection that already has it (a pooler's) is asked once.
+    """
+    raw = connection.connection
+    if getattr(connection, "_portal_session_prepared", None) is raw:
+        return
+    cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [LOAD_STATEMENT])
+    if cursor.fetchone() is None:
+        cursor.execute(f"PREPARE {LOAD_STATEMENT} (text, timestamptz) AS {_load_sql()}")
+    connection._portal_session_prepared = raw
+
+
 @cache
 def _load_sql() -> str:
     """The session, its user's columns, the user's group names and the content versions: one
     statement, which returns the versions (and NULLs) also for an unknown or expired key.
 
     Built from the models' metadata once per process (the text, not any data). Only quoted
-    table and column names are formatted into it (S608); the key and time are parameters.
+    table and column names are formatted into it (S608); the key and time are parameters ($1,
+    $2 of the prepared statement).
     """
     from portal.models import Session
 
@@ -119,7 +140,7 @@ def _load_sql() -> str:
         f"(SELECT json_object_agg(v.name, v.version) FROM {quote(caching.VERSIONS_TABLE)} v) "
         f"FROM (SELECT 1) one "
         f"LEFT JOIN {quote(Session._meta.db_table)} s "
-        f"ON s.session_key = %s AND s.expire_date > %s "
+        f"ON s.session_key = $1 AND s.expire_date > $2 "
         f"LEFT JOIN {quote(user_model._meta.db_table)} u ON u.{user_pk} = s.user_id"
     )
 
