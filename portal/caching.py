@@ -12,7 +12,9 @@ read on every request, so an edit or a role change shows on the very next reques
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import pickle
 import re
 import secrets
 from collections.abc import Callable
@@ -24,10 +26,13 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import cache as page_cache
+from django.core.cache.backends import db
 from django.core.signals import setting_changed
+from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
 from django.template.loader import render_to_string
+from django.utils import timezone
 from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
@@ -144,6 +149,31 @@ def _fill(parts: tuple[str, ...], request: HttpRequest) -> str:
 
 
 # --- The cache ---------------------------------------------------------------------------------
+
+
+class DatabaseCache(db.DatabaseCache):
+    """Django's database cache, with `get` (once per cached page) as one prepared statement.
+
+    Django's builds its SQL, plans it and converts the row on every call: ~0.15 ms of a page
+    that costs ~1 ms. Values are stored and expire exactly as Django's.
+    """
+
+    def get(self, key, default=None, version=None):
+        key = self.make_and_validate_key(key, version=version)
+        connection = connections[router.db_for_read(self.cache_model_class)]
+        table = connection.ops.quote_name(self._table)
+        with connection.cursor() as cursor:
+            connection.execute_prepared(
+                cursor,
+                f"portal_cache_get_{self._table}",
+                ["text"],
+                f"SELECT value, expires FROM {table} WHERE cache_key = $1",  # noqa: S608 (the table)
+                [key],
+            )
+            row = cursor.fetchone()
+        if row is None or row[1] < timezone.now():
+            return default
+        return pickle.loads(base64.b64decode(row[0]))  # noqa: S301 (written by this cache only)
 
 
 def cached_page(content: str) -> Callable:

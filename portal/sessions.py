@@ -63,8 +63,14 @@ class SessionStore(db.SessionStore):
 
     def load(self) -> dict:
         with connection.cursor() as cursor:
-            _prepare(cursor)
-            cursor.execute(f"EXECUTE {LOAD_STATEMENT} (%s, %s)", [self.session_key, timezone.now()])
+            # Planning it costs about as much as running it: prepared once per connection.
+            connection.execute_prepared(
+                cursor,
+                LOAD_STATEMENT,
+                ["text", "timestamptz"],
+                _load_sql(),
+                [self.session_key, timezone.now()],
+            )
             row = cursor.fetchone()
         session_data, user_id, *user_values, groups, versions = row
         if session_data is None:
@@ -95,22 +101,6 @@ def _user_fields() -> list[str]:
 
 
 LOAD_STATEMENT = "portal_session_load"
-
-
-def _prepare(cursor) -> None:
-    """Prepare the load statement once per database connection.
-
-    Planning it costs about as much as running it (~0.2 ms), on every page. Django may open a new
-    connection at any request (CONN_MAX_AGE, health checks), so what was prepared is tracked per
-    connection; a connection that already has it (a pooler's) is asked once.
-    """
-    raw = connection.connection
-    if getattr(connection, "_portal_session_prepared", None) is raw:
-        return
-    cursor.execute("SELECT 1 FROM pg_prepared_statements WHERE name = %s", [LOAD_STATEMENT])
-    if cursor.fetchone() is None:
-        cursor.execute(f"PREPARE {LOAD_STATEMENT} (text, timestamptz) AS {_load_sql()}")
-    connection._portal_session_prepared = raw
 
 
 @cache

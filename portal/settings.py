@@ -225,7 +225,8 @@ LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
 # carry the content's version, so nothing ever needs deleting; old pages expire or are culled.
 CACHES = {
     "default": {
-        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        # Django's DatabaseCache with a prepared look-up (portal.caching.DatabaseCache).
+        "BACKEND": "portal.caching.DatabaseCache",
         "LOCATION": "portal_cache",
         "TIMEOUT": 24 * 60 * 60,
         "OPTIONS": {"MAX_ENTRIES": 5000},
