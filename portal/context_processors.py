@@ -21,14 +21,11 @@ def portal(request: HttpRequest) -> dict:
 
 
 def layout_flags(user: roles.AnyUser | None) -> dict[str, bool]:
-    """Everything the layout shows differently per person apart from their name: the links their
-    roles and account give them. Cached pages are kept per combination (portal.caching)."""
+    """The menu links a person's roles give them. Cached pages are kept per role set
+    (portal.caching), so these may depend on the user's groups and staff flags, nothing else."""
     authenticated = bool(user and user.is_authenticated)
     return {
         "show_dashboard_link": authenticated and roles.can_see_dashboard(user),
         "show_case_list_link": authenticated and roles.can_see_others_incidents(user),
         "show_admin_link": authenticated and user.is_staff,
-        "show_password_link": (
-            settings.LOCAL_LOGIN and authenticated and user.has_usable_password()
-        ),
     }

@@ -13,7 +13,7 @@ from django.contrib.auth import middleware as auth_middleware
 from django.http import HttpRequest, HttpResponse
 from django.utils.functional import SimpleLazyObject
 
-from portal import sessions
+from portal import caching, sessions
 
 
 class ContentSecurityPolicyMiddleware:
@@ -55,11 +55,18 @@ def _policy(policy: str, oidc_issuer: str) -> str:
 
 
 class AuthenticationMiddleware(auth_middleware.AuthenticationMiddleware):
-    """Django's, with the user taken from the session's own query (portal.sessions)."""
+    """Django's, with the user taken from the session's own query (portal.sessions).
+
+    Before anything reads the session (LoginRequiredMiddleware is next), a view that serves a
+    cached page has that page brought along by the same query (portal.caching).
+    """
 
     def process_request(self, request: HttpRequest) -> None:
         super().process_request(request)
         request.user = SimpleLazyObject(lambda: _user(request))
+
+    def process_view(self, request: HttpRequest, view_func: Callable, *args) -> None:
+        caching.prefetch(request, view_func)
 
 
 def _user(request: HttpRequest):
@@ -80,12 +87,15 @@ class SessionActivityMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
+        # After the view, so that the session is first read where the view is known
+        # (AuthenticationMiddleware.process_view); SessionMiddleware saves it afterwards.
+        response = self.get_response(request)
         session = request.session
         if not session.is_empty():
             now = int(time.time())
             if now - session.get(_REFRESHED_KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
                 session[_REFRESHED_KEY] = now
-        return self.get_response(request)
+        return response
 
 
 _REFRESHED_KEY = "_portal_refreshed"

@@ -2,7 +2,8 @@
 
 Django's database sessions cost three round trips before a page can start: the session, the user
 (by the id inside the session) and, for the portal's roles, the user's groups. Here the session
-row carries the user's id (portal.models.Session), so one statement returns all three. Nothing is
+row carries the user's id (portal.models.Session), so one statement returns all three, with the
+content versions and, for a page kept in the cache, the page itself (portal.caching). Nothing is
 kept between requests: logging out (the row is deleted), a deactivated account, a changed password
 (the session's auth hash) and a changed role all show on the very next request.
 
@@ -13,7 +14,7 @@ user from here.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 
 from django.conf import settings
@@ -38,17 +39,27 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Loaded:
-    """What the session's one query found besides the session data: the user (with their groups)
-    and the content versions that cached pages are keyed by (portal.caching)."""
+    """What the session's one query found besides the session data.
 
-    user: AbstractBaseUser | None
-    versions: dict[str, int]
+    `user` with their groups; `versions` of the content that cached pages are keyed by and the
+    user's `role_key` (their groups and staff flags, digested), which together name a cached page
+    (portal.caching); and when the request asked for one (`SessionStore.prefetch`), the cached
+    page's key and value (None: not in the cache).
+    """
+
+    user: AbstractBaseUser | None = None
+    versions: dict[str, int] = field(default_factory=dict)
+    role_key: str | None = None
+    page_key: str | None = None
+    page: str | None = None
 
 
 class SessionStore(db.SessionStore):
     """django.contrib.sessions' database store on portal.models.Session."""
 
     loaded: Loaded | None = None
+    # (content, cache key prefix) of a cached page to bring along with the session.
+    prefetch: tuple[str, str] | None = None
 
     @classmethod
     def get_model_class(cls):
@@ -62,28 +73,30 @@ class SessionStore(db.SessionStore):
         return session
 
     def load(self) -> dict:
+        content, page_prefix = self.prefetch or (None, None)
         with connection.cursor() as cursor:
             # Planning it costs about as much as running it: prepared once per connection.
             connection.execute_prepared(
                 cursor,
                 LOAD_STATEMENT,
-                ["text", "timestamptz"],
+                ["text", "timestamptz", "text", "text"],
                 _load_sql(),
-                [self.session_key, timezone.now()],
+                [self.session_key, timezone.now(), page_prefix, content],
             )
             row = cursor.fetchone()
-        session_data, user_id, *user_values, groups, versions = row
+        session_data, user_id, *user_values, groups, versions, role_key, page_key, page = row
         if session_data is None:
             # As Django's store: an unknown or expired key gets a new one when saved.
             self._session_key = None
-            self.loaded = Loaded(user=None, versions=versions or {})
+            self.loaded = Loaded(versions=versions)
             return {}
         data = self.decode(session_data)
-        user = None
-        if user_id is not None and user_id == _user_id(data):
-            user = get_user_model().from_db(connection.alias, _user_fields(), user_values)
-            roles.remember_groups(user, groups)
-        self.loaded = Loaded(user=user, versions=versions or {})
+        if user_id is None or user_id != _user_id(data):
+            self.loaded = Loaded(versions=versions)
+            return data
+        user = get_user_model().from_db(connection.alias, _user_fields(), user_values)
+        roles.remember_groups(user, groups)
+        self.loaded = Loaded(user, versions, role_key, page_key, page)
         return data
 
 
@@ -97,7 +110,7 @@ def _user_id(data: dict) -> int | None:
 
 @cache
 def _user_fields() -> list[str]:
-    return [field.attname for field in get_user_model()._meta.concrete_fields]
+    return [column.attname for column in get_user_model()._meta.concrete_fields]
 
 
 LOAD_STATEMENT = "portal_session_load"
@@ -105,12 +118,13 @@ LOAD_STATEMENT = "portal_session_load"
 
 @cache
 def _load_sql() -> str:
-    """The session, its user's columns, the user's group names and the content versions: one
-    statement, which returns the versions (and NULLs) also for an unknown or expired key.
+    """One statement: the session; its user's columns; the user's group names; the content
+    versions; the role key; and, given a cached page's key prefix ($3) and content ($4), that
+    page as the cache keeps it for this version and role key (portal.caching).
 
-    Built from the models' metadata once per process (the text, not any data). Only quoted
-    table and column names are formatted into it (S608); the key and time are parameters ($1,
-    $2 of the prepared statement).
+    The versions come also for an unknown or expired key. Built from the models' metadata once
+    per process (the text, not any data). Only quoted table and column names are formatted into
+    it (S608); everything else is a parameter.
     """
     from portal.models import Session
 
@@ -119,19 +133,34 @@ def _load_sql() -> str:
     memberships = user_model.groups.through._meta
     user_fk = quote(memberships.get_field("user").column)
     group_fk = quote(memberships.get_field("group").column)
-    columns = ", ".join(f"u.{quote(field.column)}" for field in user_model._meta.concrete_fields)
+    columns = ", ".join(f"u.{quote(c.column)}" for c in user_model._meta.concrete_fields)
     user_pk = quote(user_model._meta.pk.column)
     group_pk = quote(Group._meta.pk.column)
+    superuser = quote(user_model._meta.get_field("is_superuser").column)
+    staff = quote(user_model._meta.get_field("is_staff").column)
     return (
-        f"SELECT s.session_data, s.user_id, {columns}, "  # noqa: S608
-        f"ARRAY(SELECT g.name FROM {quote(memberships.db_table)} m "
-        f"JOIN {quote(Group._meta.db_table)} g ON g.{group_pk} = m.{group_fk} "
-        f"WHERE m.{user_fk} = s.user_id), "
-        f"(SELECT json_object_agg(v.name, v.version) FROM {quote(caching.VERSIONS_TABLE)} v) "
-        f"FROM (SELECT 1) one "
+        f"SELECT s.session_data, s.user_id, {columns}, r.names, v.versions, "  # noqa: S608
+        "k.role_key, p.page_key, p.page "
+        "FROM (SELECT 1) one "
         f"LEFT JOIN {quote(Session._meta.db_table)} s "
-        f"ON s.session_key = $1 AND s.expire_date > $2 "
-        f"LEFT JOIN {quote(user_model._meta.db_table)} u ON u.{user_pk} = s.user_id"
+        "ON s.session_key = $1 AND s.expire_date > $2 "
+        f"LEFT JOIN {quote(user_model._meta.db_table)} u ON u.{user_pk} = s.user_id "
+        # Sorted by code point, as Python sorts: the same groups give the same role key.
+        f"CROSS JOIN LATERAL (SELECT ARRAY(SELECT g.name FROM {quote(memberships.db_table)} m "
+        f"JOIN {quote(Group._meta.db_table)} g ON g.{group_pk} = m.{group_fk} "
+        f'WHERE m.{user_fk} = s.user_id ORDER BY g.name COLLATE "C") AS names) r '
+        "CROSS JOIN (SELECT coalesce(json_object_agg(name, version), '{}') AS versions "
+        f"FROM {quote(caching.VERSIONS_TABLE)}) v "
+        # The role set: the groups (JSON, so no two sets read alike) and the staff flags.
+        "CROSS JOIN LATERAL (SELECT CASE WHEN s.user_id IS NOT NULL THEN "
+        "md5(array_to_json(r.names)::text) "
+        f"|| CASE WHEN u.{superuser} THEN 's' ELSE '' END "
+        f"|| CASE WHEN u.{staff} THEN 't' ELSE '' END END AS role_key) k "
+        "LEFT JOIN LATERAL (SELECT q.page_key, "
+        f"(SELECT c.value FROM {quote(caching.CACHE_TABLE)} c "
+        "WHERE c.cache_key = q.page_key AND c.expires > $2) AS page "
+        "FROM (SELECT $3 || coalesce(v.versions ->> $4, '0') || ':' || k.role_key AS page_key) q "
+        "WHERE $3 IS NOT NULL) p ON true"
     )
 
 

@@ -210,3 +210,19 @@ def test_a_changed_setting_is_not_served_from_a_page_kept_before(reporter, setti
     client.get("/kontakt/")
     settings.PORTAL_CONTACTS = {**settings.PORTAL_CONTACTS, "it_phone": "99 88 77 66"}
     assert "99 88 77 66" in client.get("/kontakt/").text
+
+
+def test_renaming_a_role_group_changes_the_menu_on_the_very_next_request(it_user):
+    client = as_user(it_user)
+    assert ">Frister<" in client.get("/kontakt/").text
+    Group.objects.filter(name=roles.IT).update(name="IT (gammel)")
+    assert ">Frister<" not in client.get("/kontakt/").text
+
+
+def test_only_people_with_a_password_here_see_the_password_link(reporter, colleague):
+    colleague.set_unusable_password()  # logs in with the organisation's account
+    colleague.save()
+    link = 'href="/adgangskode/"'
+    assert link in as_user(reporter).get("/kontakt/").text
+    assert link not in as_user(colleague).get("/kontakt/").text
+    assert link in as_user(reporter).get("/kontakt/").text

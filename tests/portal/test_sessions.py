@@ -146,3 +146,15 @@ def test_a_tampered_session_hash_ends_the_session(reporter):
     session.save()
     assert client.get("/").status_code == 302
     assert not Session.objects.exists()
+
+
+def test_the_role_key_tells_every_set_of_groups_apart(reporter, colleague, manager):
+    def role_key(user: User) -> str:
+        session = SessionStore(logged_in(user).cookies["sessionid"].value)
+        session.load()
+        return session.loaded.role_key
+
+    reporter.groups.add(Group.objects.create(name="a,b"))
+    colleague.groups.add(Group.objects.create(name="a"), Group.objects.create(name="b"))
+    manager.groups.set(Group.objects.filter(name__in=["a", "b"]))
+    assert role_key(reporter) != role_key(colleague) == role_key(manager)
