@@ -148,14 +148,15 @@ def _load_sql() -> str:
         # Sorted by code point, as Python sorts: the same groups give the same role key.
         f"CROSS JOIN LATERAL (SELECT ARRAY(SELECT g.name FROM {quote(memberships.db_table)} m "
         f"JOIN {quote(Group._meta.db_table)} g ON g.{group_pk} = m.{group_fk} "
-        f'WHERE m.{user_fk} = s.user_id ORDER BY g.name COLLATE "C") AS names) r '
+        # OFFSET 0: computed once, not copied into every expression that uses it.
+        f'WHERE m.{user_fk} = s.user_id ORDER BY g.name COLLATE "C") AS names OFFSET 0) r '
         "CROSS JOIN (SELECT coalesce(json_object_agg(name, version), '{}') AS versions "
-        f"FROM {quote(caching.VERSIONS_TABLE)}) v "
+        f"FROM {quote(caching.VERSIONS_TABLE)} OFFSET 0) v "
         # The role set: the groups (JSON, so no two sets read alike) and the staff flags.
         "CROSS JOIN LATERAL (SELECT CASE WHEN s.user_id IS NOT NULL THEN "
         "md5(array_to_json(r.names)::text) "
         f"|| CASE WHEN u.{superuser} THEN 's' ELSE '' END "
-        f"|| CASE WHEN u.{staff} THEN 't' ELSE '' END END AS role_key) k "
+        f"|| CASE WHEN u.{staff} THEN 't' ELSE '' END END AS role_key OFFSET 0) k "
         "LEFT JOIN LATERAL (SELECT q.page_key, "
         f"(SELECT c.value FROM {quote(caching.CACHE_TABLE)} c "
         "WHERE c.cache_key = q.page_key AND c.expires > $2) AS page "
