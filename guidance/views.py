@@ -1,16 +1,22 @@
 """Pages of the security folder: home, sections, contacts, print view, search, first aid.
 
-The folder's pages are the same for everyone with the same menu links, so they are rendered once
-per version of the folder and kept in the cache (portal.caching); search results are not.
+The folder's pages are the same for everyone with the same role set, so they are rendered once
+per version of the folder and kept in the cache (portal.caching); of the search page only the
+frame is kept, the results are rendered for each search.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from guidance.first_aid import GUIDES, GUIDES_BY_SLUG
@@ -124,17 +130,34 @@ def print_folder(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
+@caching.shell_page(caching.FOLDER)
 def search(request: HttpRequest) -> HttpResponse:
     raw = request.GET.get("q", "")
     result = search_folder(raw)
     nothing_found = result.searched and not result.hits
     if nothing_found:
         record_miss(result.query, result.known)
-    return render(
-        request,
-        "guidance/search.html",
+    results = render_to_string(
+        "guidance/_search_results.html",
         # With nothing found the page offers the guides instead.
-        {"result": result, "q": raw[:200], "guides": GUIDES if nothing_found else ()},
+        {
+            "result": result,
+            "guides": GUIDES if nothing_found else (),
+            "contacts": settings.PORTAL_CONTACTS,
+        },
+    )
+    searched = result.query and result.searched
+    title = _("Søg: %(q)s") % {"q": result.query} if searched else _("Søg")
+    # Only the results are rendered per search; the layout and the form come from the cache.
+    return caching.render_in_shell(
+        request,
+        caching.FOLDER,
+        "guidance/search.html",
+        {
+            "search_title": escape(title),
+            "search_results": mark_safe(results),  # noqa: S308 (a rendered template)
+            "search_words": escape(raw[:200]),
+        },
     )
 
 

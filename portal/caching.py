@@ -29,10 +29,12 @@ from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core.cache import DEFAULT_CACHE_ALIAS, caches
 from django.core.cache.backends import db
+from django.core.cache.backends.base import BaseCache
 from django.core.signals import setting_changed
 from django.db import connections, router
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import get_token
+from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -145,8 +147,16 @@ def per_request(request: HttpRequest | None, name: str) -> SafeString:
         return mark_safe("")
     nonce = getattr(request, "_page_holes", None)
     if nonce:
-        return mark_safe(_hole(nonce, name))  # noqa: S308 (a nonce and a name from PER_REQUEST)
-    return mark_safe(PER_REQUEST[name](request))  # noqa: S308 (each part escapes what it writes)
+        return mark_safe(_hole(nonce, name))  # noqa: S308 (a nonce and a name from a template)
+    return _part(request, name)
+
+
+def _part(request: HttpRequest, name: str) -> SafeString:
+    """A part of PER_REQUEST, or one the view rendered for this request (`render_in_shell`);
+    empty where a page has no such part (the search words on other pages than the search)."""
+    if name in PER_REQUEST:
+        return mark_safe(PER_REQUEST[name](request))  # noqa: S308 (each part escapes its text)
+    return getattr(request, "_page_parts", {}).get(name, mark_safe(""))
 
 
 def _hole(nonce: str, name: str) -> str:
@@ -161,7 +171,7 @@ def _split(html: str, nonce: str) -> tuple[str, ...]:
 
 def _fill(parts: tuple[str, ...], request: HttpRequest) -> str:
     return "".join(
-        part if index % 2 == 0 else PER_REQUEST[part](request) for index, part in enumerate(parts)
+        part if index % 2 == 0 else _part(request, part) for index, part in enumerate(parts)
     )
 
 
@@ -207,36 +217,79 @@ def cached_page(content: str) -> Callable:
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
         def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
-            loaded = getattr(request.session, "loaded", None)
-            role_key = getattr(loaded, "role_key", None)
-            if request.method != "GET" or role_key is None or not request.user.is_authenticated:
+            found = _look_up(request, content)
+            if found is None:
                 return view(request, *args, **kwargs)
-            backend = caches[DEFAULT_CACHE_ALIAS]
-            prefix = getattr(request, "_page_prefix", None) or page_prefix(request, content)
-            key = f"{prefix}{loaded.versions.get(content, 0)}:{role_key}"
-            if loaded.page_key is not None and loaded.page_key == backend.make_key(key):
-                parts = backend.decode(loaded.page) if loaded.page is not None else None
-            else:
-                parts = backend.get(key)
+            backend, key, parts = found
             if parts is not None:
                 return HttpResponse(_fill(parts, request))
-            request._page_holes = nonce = secrets.token_hex(16)
-            try:
-                response = view(request, *args, **kwargs)
-            finally:
-                del request._page_holes
-            if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
-                return response
-            parts = _split(response.content.decode(response.charset), nonce)
-            if response.status_code == 200:
-                backend.set(key, parts)
-            response.content = _fill(parts, request)
-            return response
+            return _render_and_keep(request, backend, key, lambda: view(request, *args, **kwargs))
 
         wrapper.cached_page = content
         return wrapper
 
     return decorator
+
+
+def shell_page(content: str) -> Callable:
+    """Mark a view that answers with `render_in_shell`, so its shell comes with the session."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        view.cached_page = content
+        return view
+
+    return decorator
+
+
+def render_in_shell(
+    request: HttpRequest, content: str, template_name: str, parts: dict[str, SafeString]
+) -> HttpResponse:
+    """A page whose frame is the same for everyone with the same role set (the search: the
+    layout, the search form) and whose `parts` are this request's (its results, its words).
+
+    The frame is kept like a cached page, with the parts as holes; `template_name` puts
+    `{% per_request %}` where each part goes.
+    """
+    request._page_parts = parts
+    found = _look_up(request, content)
+    if found is None:
+        return render(request, template_name)
+    backend, key, shell = found
+    if shell is not None:
+        return HttpResponse(_fill(shell, request))
+    return _render_and_keep(request, backend, key, lambda: render(request, template_name))
+
+
+def _look_up(request: HttpRequest, content: str) -> tuple[BaseCache, str, tuple | None] | None:
+    """The cache, the page's key and the kept page (None: not kept), or None where pages are not
+    cached (not a GET, or a user the session's query did not read)."""
+    loaded = getattr(request.session, "loaded", None)
+    role_key = getattr(loaded, "role_key", None)
+    if request.method != "GET" or role_key is None or not request.user.is_authenticated:
+        return None
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    prefix = getattr(request, "_page_prefix", None) or page_prefix(request, content)
+    key = f"{prefix}{loaded.versions.get(content, 0)}:{role_key}"
+    if loaded.page_key is not None and loaded.page_key == backend.make_key(key):
+        return backend, key, backend.decode(loaded.page) if loaded.page is not None else None
+    return backend, key, backend.get(key)
+
+
+def _render_and_keep(
+    request: HttpRequest, backend: BaseCache, key: str, render_page: Callable[[], HttpResponse]
+) -> HttpResponse:
+    request._page_holes = nonce = secrets.token_hex(16)
+    try:
+        response = render_page()
+    finally:
+        del request._page_holes
+    if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
+        return response
+    parts = _split(response.content.decode(response.charset), nonce)
+    if response.status_code == 200:
+        backend.set(key, parts)
+    response.content = _fill(parts, request)
+    return response
 
 
 def prefetch(request: HttpRequest, view: Callable) -> None:

@@ -42,9 +42,9 @@ def test_the_floor_does_not_take_the_portals_own_session(stock, reporter):
 
 def test_every_endpoint_is_compared_with_the_bare_view_and_the_floor():
     results = {
-        "bare": {"rps": 3000.0, "p95_ms": 10.0},
-        "floor": {"rps": 1000.0, "p95_ms": 30.0},
-        "section": {"rps": 1500.0, "p95_ms": 20.0},
+        "bare": {"rps": 3000.0, "p95_ms": 10.0, "cpu_ms_per_request": 0.5},
+        "floor": {"rps": 1000.0, "p95_ms": 30.0, "cpu_ms_per_request": 2.0},
+        "section": {"rps": 1500.0, "p95_ms": 20.0, "cpu_ms_per_request": 1.25},
         "search": {"error": "TimeoutError"},
     }
     run.add_ratios(results)
@@ -52,5 +52,7 @@ def test_every_endpoint_is_compared_with_the_bare_view_and_the_floor():
     assert results["section"]["rps_vs_floor"] == 1.5
     assert results["section"]["p95_vs_bare"] == 2.0
     assert results["section"]["p95_vs_floor"] == 0.7
+    assert results["section"]["cpu_vs_bare"] == 0.4
+    assert results["section"]["cpu_vs_floor"] == 1.6
     assert results["floor"]["rps_vs_floor"] == 1.0
     assert "rps_vs_bare" not in results["search"]

@@ -226,3 +226,39 @@ def test_only_people_with_a_password_here_see_the_password_link(reporter, collea
     assert link in as_user(reporter).get("/kontakt/").text
     assert link not in as_user(colleague).get("/kontakt/").text
     assert link in as_user(reporter).get("/kontakt/").text
+
+
+def test_each_search_shows_its_own_words_and_results_in_the_kept_frame(reporter):
+    client = as_user(reporter)
+    first = client.get("/soeg/", {"q": "makulering"}).text  # renders and keeps the frame
+    second = client.get("/soeg/", {"q": "virus"}).text
+    assert 'value="makulering"' in first
+    assert 'value="virus"' in second
+    assert "<title>Søg: virus – Sikkerhedsportalen</title>" in second
+    assert "resultater for »virus«" in second
+    assert "makulering" not in second
+    assert 'value=""' in client.get("/kontakt/").text
+
+
+def test_the_search_words_are_escaped_in_the_frame(reporter):
+    client = as_user(reporter)
+    client.get("/soeg/", {"q": "virus"})
+    html = client.get("/soeg/", {"q": '"><script>alert(1)</script>'}).text
+    assert "<script>alert(1)</script>" not in html
+    assert 'value="&quot;&gt;&lt;script&gt;alert(1)&lt;/script&gt;"' in html
+
+
+def test_a_search_is_one_query_for_the_session_and_frame_and_one_for_the_search(
+    reporter, django_assert_num_queries
+):
+    client = as_user(reporter)
+    client.get("/soeg/", {"q": "virus"})
+    with django_assert_num_queries(2):
+        assert client.get("/soeg/", {"q": "adgangskode"}).status_code == 200
+
+
+def test_the_search_frame_follows_a_role_change_on_the_very_next_request(reporter):
+    client = as_user(reporter)
+    assert ">Frister<" not in client.get("/soeg/", {"q": "virus"}).text
+    reporter.groups.add(Group.objects.get_or_create(name=roles.GDPR_UNIT)[0])
+    assert ">Frister<" in client.get("/soeg/", {"q": "virus"}).text
