@@ -501,7 +501,8 @@ def search(raw: str) -> SearchResult:
     with connection.cursor() as cursor:
         rows = _run_search(cursor, query)
     hits = [row for row in rows if row[0] != "word"]
-    result.hits = [_hit(row) for row in hits]
+    urls = _addresses()
+    result.hits = [_hit(row, urls) for row in hits]
     if hits:
         result.ignored = hits[0][12] or []
     else:
@@ -521,21 +522,34 @@ def has_search_words(text: str) -> bool:
         return cursor.fetchone()[0]
 
 
-def _hit(row: tuple) -> Hit:
+# Stands in for a slug in an address reversed once per search (a slug is [-a-zA-Z0-9_]+).
+_SLUG = "_slug_"
+
+
+def _addresses() -> dict[str, str]:
+    """The pages hits link to, each reversed once per search rather than once per hit."""
+    return {
+        "section": reverse("guidance:section", args=[_SLUG]),
+        "contacts": reverse("guidance:contacts"),
+        "guide": reverse("guidance:first_aid_guide", args=[_SLUG]),
+    }
+
+
+def _hit(row: tuple, urls: dict[str, str]) -> Hit:
     kind, ident, slug, place, rule_kind, email, phone, tier, score, title, body, ends = row[:12]
     if kind == "rule":
-        url = reverse("guidance:section", args=[slug]) + f"#regel-{ident}"
+        url = urls["section"].replace(_SLUG, slug) + f"#regel-{ident}"
     elif kind == "note":
-        url = reverse("guidance:section", args=[slug]) + f"#note-{ident}"
+        url = urls["section"].replace(_SLUG, slug) + f"#note-{ident}"
     elif kind == "section":
-        url = reverse("guidance:section", args=[slug])
+        url = urls["section"].replace(_SLUG, slug)
         if body:
             url += f"#{Section.LEAD_ID}"
     elif kind == "contact":
-        url = reverse("guidance:contacts") + f"#{html_id_for_contact(ident)}"
+        url = urls["contacts"] + f"#{html_id_for_contact(ident)}"
         place = _("Kontakt")
     else:
-        url = reverse("guidance:first_aid_guide", args=[ident])
+        url = urls["guide"].replace(_SLUG, ident)
         place = _("Hvad gør jeg nu?")
     key = f"{kind}:{slug}/{ident}" if kind in ("rule", "note") else f"{kind}:{ident}"
     return Hit(
