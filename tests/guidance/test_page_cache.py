@@ -29,6 +29,9 @@ FOLDER_PAGES = [
     "/udskriv/",
     "/hvad-goer-jeg-nu/",
     "/hvad-goer-jeg-nu/mistet-udstyr/",
+    "/soeg/?q=virus",
+    "/soeg/?q=fodbold",
+    "/soeg/",
 ]
 
 
@@ -262,3 +265,15 @@ def test_the_search_frame_follows_a_role_change_on_the_very_next_request(reporte
     assert ">Frister<" not in client.get("/soeg/", {"q": "virus"}).text
     reporter.groups.add(Group.objects.get_or_create(name=roles.GDPR_UNIT)[0])
     assert ">Frister<" in client.get("/soeg/", {"q": "virus"}).text
+
+
+@pytest.mark.parametrize("path", ["/kontakt/", "/soeg/?q=virus"])
+def test_pages_are_the_same_with_djangos_own_sessions_which_the_cache_does_not_serve(
+    path, reporter, settings
+):
+    cached = [as_user(reporter).get(path) for _ in range(2)][-1]
+    settings.SESSION_ENGINE = "django.contrib.sessions.backends.db"
+    plain = as_user(reporter).get(path)
+    assert plain.status_code == 200
+    assert "Rikke Rasmussen" in plain.text
+    assert without_csrf_token(plain.text) == without_csrf_token(cached.text)
