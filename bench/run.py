@@ -253,6 +253,23 @@ class Gunicorn:
                 pids.append(int(stat.parent.name))
         return pids
 
+    def cpu_times(self) -> dict[int, float]:
+        """CPU seconds (user + system) used so far by each worker and each PostgreSQL backend
+        serving the bench database, by process id."""
+        times = {}
+        workers = set(self.worker_pids())
+        backend = f"postgres: postgres {DB_NAME} "  # the process title of a client's backend
+        for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+            pid = int(cmdline.parent.name)
+            try:
+                if pid not in workers and not cmdline.read_text().startswith(backend):
+                    continue
+                fields = (cmdline.parent / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            times[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+        return times
+
     def peak_rss_mb(self) -> float:
         """The largest VmHWM (peak resident memory since the worker started) of the workers."""
         peak = 0
@@ -459,10 +476,15 @@ def add_ratios(results: dict[str, dict]) -> None:
     for baseline in BASELINES:
         rps = results.get(baseline, {}).get("rps") or 0
         p95 = results.get(baseline, {}).get("p95_ms") or 0
+        cpu = results.get(baseline, {}).get("cpu_ms_per_request") or 0
         for figures in results.values():
             if "rps" in figures and rps:
                 figures[f"rps_vs_{baseline}"] = round(figures["rps"] / rps, 3)
                 figures[f"p95_vs_{baseline}"] = round(figures["p95_ms"] / p95, 1) if p95 else None
+            if figures.get("cpu_ms_per_request") and cpu:
+                # The baseline's CPU per answer over this one's: the req/s ratio a machine
+                # that does nothing else would show, near enough.
+                figures[f"cpu_vs_{baseline}"] = round(cpu / figures["cpu_ms_per_request"], 3)
 
 
 BASELINES = ("bare", "floor")
@@ -502,7 +524,15 @@ def bench_endpoint(
     if args.warmup:
         run_wrk(wrk, url, seconds=args.warmup, **options)
         server.wait_idle()
+    cpu_before = server.cpu_times()
     figures = summarise(run_wrk(wrk, url, seconds=args.duration, **options))
+    # A process started meanwhile counts whole; one that ended (a database connection past
+    # CONN_MAX_AGE) is missing from both sums' difference, so this errs low, not high.
+    cpu = sum(t - cpu_before.get(pid, 0.0) for pid, t in server.cpu_times().items())
+    # CPU the portal's side spent per answer: steadier than req/s on a shared machine.
+    figures["cpu_ms_per_request"] = (
+        round(cpu / figures["requests"] * 1000, 3) if figures["requests"] else None
+    )
     figures["worker_peak_rss_mb"] = server.peak_rss_mb()
     figures["path"] = endpoint["path"]
     figures["persona"] = PERSONAS.get(persona) if persona else None
@@ -528,7 +558,7 @@ def print_table(sizes: dict[str, dict]) -> None:
     header = (
         f"{'size':>7} {'endpoint':<13} {'req/s':>8} {'×bare':>6} {'×floor':>6} {'p50 ms':>7} "
         f"{'p95 ms':>7} "
-        f"{'p99 ms':>7} {'errors':>6} {'queries':>7} {'RSS MB':>7}"
+        f"{'p99 ms':>7} {'errors':>6} {'queries':>7} {'RSS MB':>7} {'CPU ms':>7} {'CPU×bare':>8}"
     )
     print("\n" + header)
     print("-" * len(header))
@@ -545,7 +575,8 @@ def print_table(sizes: dict[str, dict]) -> None:
                 f"{int(size):>7} {name:<13} {f['rps']:>8.1f} {f.get('rps_vs_bare', 0):>6.2f} "
                 f"{f.get('rps_vs_floor', 0):>6.2f} {f['p50_ms']:>7.1f} {f['p95_ms']:>7.1f} "
                 f"{f['p99_ms']:>7.1f} {f['errors']:>6} "
-                f"{queries:>7} {f['worker_peak_rss_mb']:>7.1f}"
+                f"{queries:>7} {f['worker_peak_rss_mb']:>7.1f} "
+                f"{f.get('cpu_ms_per_request') or 0:>7.3f} {f.get('cpu_vs_bare', 0):>8.2f}"
             )
             if f.get("workload"):
                 print(f"{'':>7} {'':<13} {describe_workload(f['workload'])}")
@@ -607,7 +638,10 @@ def check_targets(sizes: dict[str, dict]) -> list[dict]:
         return {"target": label, "result": result, "detail": detail}
 
     def share(f: dict) -> str:
-        return f"{f.get('rps_vs_bare', 0):.2f}× bare, {f.get('rps_vs_floor', 0):.2f}× floor"
+        return (
+            f"{f.get('rps_vs_bare', 0):.2f}× bare, {f.get('rps_vs_floor', 0):.2f}× floor; "
+            f"by CPU per answer {f.get('cpu_vs_bare', 0):.2f}× bare"
+        )
 
     results = [
         target(
