@@ -73,17 +73,6 @@ def version_trigger(content: str, name: str) -> pgtrigger.Trigger:
     )
 
 
-def content_version(request: HttpRequest, content: str) -> int:
-    """`content`'s version as the session's query read it (no query of its own)."""
-    loaded = getattr(getattr(request, "session", None), "loaded", None)
-    versions = getattr(loaded, "versions", None)
-    if versions is None:  # a request whose session was not loaded by portal.sessions
-        from portal.models import ContentVersion
-
-        versions = dict(ContentVersion.objects.values_list("name", "version"))
-    return versions.get(content, 0)
-
-
 # --- What differs per request ------------------------------------------------------------------
 
 

@@ -22,7 +22,8 @@ def portal(request: HttpRequest) -> dict:
 
 def layout_flags(user: roles.AnyUser | None) -> dict[str, bool]:
     """The menu links a person's roles give them. Cached pages are kept per role set
-    (portal.caching), so these may depend on the user's groups and staff flags, nothing else."""
+    (portal.caching), so these may depend on the user's groups and superuser and staff flags,
+    nothing else; anything else personal is a `{% per_request %}` part."""
     authenticated = bool(user and user.is_authenticated)
     return {
         "show_dashboard_link": authenticated and roles.can_see_dashboard(user),

@@ -13,7 +13,6 @@ user from here.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -34,15 +33,13 @@ from django.utils.crypto import constant_time_compare
 
 from portal import caching, roles
 
-logger = logging.getLogger(__name__)
-
 
 @dataclass(frozen=True)
 class Loaded:
     """What the session's one query found besides the session data.
 
     `user` with their groups; `versions` of the content that cached pages are keyed by and the
-    user's `role_key` (their groups and staff flags, digested), which together name a cached page
+    user's `role_key` (their groups, superuser and staff flags), which together name a cached page
     (portal.caching); and when the request asked for one (`SessionStore.prefetch`), the cached
     page's key and value (None: not in the cache).
     """
