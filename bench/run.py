@@ -444,6 +444,7 @@ def bench_size(size: int, args: argparse.Namespace, wrk: str, password: str) -> 
                 }
                 print(f"  {name:<13} failed: {figures['error']}", flush=True)
             figures["queries"] = queries.get(name, {}).get("queries")
+            figures["inprocess_cpu_ms"] = queries.get(name, {}).get("inprocess_cpu_ms")
             figures["query_pass_status"] = queries.get(name, {}).get("status")
             if "workload_size" in queries.get(name, {}):
                 figures["workload"] = queries[name]
@@ -558,7 +559,8 @@ def print_table(sizes: dict[str, dict]) -> None:
     header = (
         f"{'size':>7} {'endpoint':<13} {'req/s':>8} {'×bare':>6} {'×floor':>6} {'p50 ms':>7} "
         f"{'p95 ms':>7} "
-        f"{'p99 ms':>7} {'errors':>6} {'queries':>7} {'RSS MB':>7} {'CPU ms':>7} {'CPU×bare':>8}"
+        f"{'p99 ms':>7} {'errors':>6} {'queries':>7} {'RSS MB':>7} {'CPU ms':>7} {'CPU×bare':>8} "
+        f"{'in-proc':>7}"
     )
     print("\n" + header)
     print("-" * len(header))
@@ -576,7 +578,8 @@ def print_table(sizes: dict[str, dict]) -> None:
                 f"{f.get('rps_vs_floor', 0):>6.2f} {f['p50_ms']:>7.1f} {f['p95_ms']:>7.1f} "
                 f"{f['p99_ms']:>7.1f} {f['errors']:>6} "
                 f"{queries:>7} {f['worker_peak_rss_mb']:>7.1f} "
-                f"{f.get('cpu_ms_per_request') or 0:>7.3f} {f.get('cpu_vs_bare', 0):>8.2f}"
+                f"{f.get('cpu_ms_per_request') or 0:>7.3f} {f.get('cpu_vs_bare', 0):>8.2f} "
+                f"{f.get('inprocess_cpu_ms') or 0:>7.3f}"
             )
             if f.get("workload"):
                 print(f"{'':>7} {'':<13} {describe_workload(f['workload'])}")

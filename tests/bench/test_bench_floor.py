@@ -56,3 +56,12 @@ def test_every_endpoint_is_compared_with_the_bare_view_and_the_floor():
     assert results["section"]["cpu_vs_floor"] == 1.6
     assert results["floor"]["rps_vs_floor"] == 1.0
     assert "rps_vs_bare" not in results["search"]
+
+
+def test_the_in_process_cost_is_the_fastest_run_within_the_budget(monkeypatch):
+    from bench import probe
+
+    calls = []
+    monkeypatch.setattr(probe, "CPU_BUDGET", 0.0)
+    assert probe._fastest_cpu_ms(lambda: calls.append(1)) >= 0
+    assert calls == [1]  # the budget was spent after the first run
