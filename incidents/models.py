@@ -393,7 +393,7 @@ class Incident(models.Model):
                 condition=~Q(status="closed"),
                 name="incident_open_deadline",
             ),
-            # The deadline dashboard's list query (gdpr_views.dashboard): open incidents,
+            # The deadline dashboard's list query (gdpr/views.py, dashboard): open incidents,
             # running clocks first, then by deadline; the key is Incident.DASHBOARD_ORDER, so a
             # page (LIMIT 50) is read off the index in order, without sorting the open rows.
             models.Index(

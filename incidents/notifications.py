@@ -154,7 +154,7 @@ def compose(notification: Notification) -> EmailMessage:
         path = reverse("incidents:detail", args=[incident.reference])
     with translation.override("da"):
         body = render_to_string(
-            "incidents/gdpr/email/notification.txt",
+            "incidents/email/notification.txt",
             {
                 "kind": notification.kind,
                 "incident": incident,

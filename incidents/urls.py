@@ -39,5 +39,5 @@ urlpatterns = [
     path("<ref:reference>/besked/", views.message, name="message"),
     path("<ref:reference>/bilag/<int:pk>/", views.attachment, name="attachment"),
     path("<ref:reference>/datatilsynet/<int:pk>/kvittering/", views.dt_receipt, name="dt_receipt"),
-    path("", include("incidents.gdpr_urls")),  # the GDPR unit's pages (incidents/gdpr_urls.py)
+    path("", include("gdpr.urls")),  # the GDPR unit's pages (gdpr/urls.py), same namespace
 ]

@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "portal",
     "guidance",
     "incidents",
+    "gdpr",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -265,7 +265,7 @@ def test_the_year_is_the_danish_calendar_year(client, gdpr_user, reporter):
 def test_the_register_page_shows_a_hundred_at_a_time(
     client, gdpr_user, notified, not_notified, monkeypatch
 ):
-    from incidents import gdpr_views
+    from gdpr import views as gdpr_views
 
     monkeypatch.setattr(gdpr_views, "REGISTER_PAGE_SIZE", 1)
     client.force_login(gdpr_user)

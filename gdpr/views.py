@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods
 
-from incidents import breach_record, calendar, charts, deadlines
+from gdpr import calendar, charts, deadlines
+from incidents import breach_record
 from incidents.access import get_incident_for_user
 from incidents.duties import DUTIES
 from incidents.formatting import TimeLeftFormatter, dk_datetime
@@ -185,7 +186,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     query.pop("side", None)
     return render(
         request,
-        "incidents/gdpr/dashboard.html",
+        "gdpr/dashboard.html",
         {
             "rows": rows,
             "page": page,
@@ -233,7 +234,7 @@ def draft(request: HttpRequest, reference: str) -> HttpResponse:
     items = breach_record.draft_items(incident, now=timezone.now())
     return render(
         request,
-        "incidents/gdpr/draft.html",
+        "gdpr/draft.html",
         {
             "incident": incident,
             "items": items,
@@ -250,7 +251,7 @@ def subjects_letter(request: HttpRequest, reference: str) -> HttpResponse:
     items = breach_record.subjects_letter(incident)
     return render(
         request,
-        "incidents/gdpr/letter.html",
+        "gdpr/letter.html",
         {
             "incident": incident,
             "items": items,
@@ -312,7 +313,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "incidents/gdpr/register.html",
+        "gdpr/register.html",
         {
             "year": year,
             "years": _years(),
@@ -425,7 +426,7 @@ def statistics_page(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "incidents/gdpr/statistics.html",
+        "gdpr/statistics.html",
         {
             "year": year,
             "years": _years(),
@@ -475,7 +476,7 @@ def calendar_settings(request: HttpRequest) -> HttpResponse:
     )
     return render(
         request,
-        "incidents/gdpr/calendar.html",
+        "gdpr/calendar.html",
         {"feed": feed, "feed_url": feed_url, "show_register": True},
     )
 

@@ -1,8 +1,10 @@
-"""The GDPR unit's pages, included into the incidents namespace by incidents/urls.py."""
+"""The GDPR unit's pages. Included into the `incidents` URL namespace by incidents/urls.py, so
+their names (incidents:dashboard, incidents:register, …) and addresses stay what bookmarks,
+e-mails, calendar feeds and the benchmark use."""
 
 from django.urls import path
 
-from incidents import gdpr_views
+from gdpr import views as gdpr_views
 
 urlpatterns = [
     path("frister/", gdpr_views.dashboard, name="dashboard"),
