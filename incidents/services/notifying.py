@@ -69,42 +69,56 @@ def incident_record_dt_notification(
         )
     now = now or timezone.now()
     initial = initial_notification(incident)
+    follows_initial = _("En opfølgning kan ikke ligge før den første anmeldelse (%(at)s).")
     bounds = [after_awareness(incident)]
-    if initial is not None:
-        bounds.append(
-            (
-                initial.notified_at,
-                _("En opfølgning kan ikke ligge før den første anmeldelse (%(at)s)."),
-            )
-        )
+    bounds += [(initial.notified_at, follows_initial)] if initial else []
     check_times(now, notified_at=(notified_at, bounds))
     if initial is None:
         values, promised, supplied = _initial(incident, notified_at, delay_reasons, now=now)
     else:
         values, promised, supplied = _follow_up(incident, items_supplied, now=now)
-    notification = DatatilsynetNotification(
-        incident=incident,
-        phase=Phase.INITIAL if initial is None else Phase.FOLLOW_UP,
+    notification = _save(
+        incident,
         follows=initial,
         notified_at=notified_at,
         dt_reference=dt_reference,
         content=content,
         items_later=promised,
         items_supplied=supplied,
+        receipt=receipt,
+        actor=actor,
+        now=now,
+    )
+    fact = {"id": notification.pk, "phase": notification.phase, "dt_reference": dt_reference}
+    fact |= {"notified_at": notified_at.isoformat(), "items_later": promised}
+    fact |= {"items_supplied": supplied}
+    extra = {"dt_notification": fact}
+    change(incident, values, actor=actor, kind=Kind.DT_NOTIFIED, at=now, extra=extra)
+    notifications.rearm_reminders(incident=incident, now=now)
+    return notification
+
+
+def _save(
+    incident: Incident,
+    *,
+    follows: DatatilsynetNotification | None,
+    receipt: UploadedFile | None,
+    actor: User,
+    now: datetime,
+    **facts,
+) -> DatatilsynetNotification:
+    notification = DatatilsynetNotification(
+        incident=incident,
+        phase=Phase.INITIAL if follows is None else Phase.FOLLOW_UP,
+        follows=follows,
         recorded_by=actor,
         recorded_at=now,
+        **facts,
     )
     if receipt is not None:
         check_upload(receipt)
         notification.receipt.save("receipt", receipt, save=False)
     notification.save()
-    fact = {"id": notification.pk, "phase": notification.phase, "dt_reference": dt_reference}
-    fact |= {"notified_at": notified_at.isoformat(), "items_later": promised}
-    fact |= {"items_supplied": supplied}
-    change(incident, values, actor=actor, kind=Kind.DT_NOTIFIED, at=now, extra={
-        "dt_notification": fact
-    })  # fmt: skip
-    notifications.rearm_reminders(incident=incident, now=now)
     return notification
 
 
