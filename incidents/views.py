@@ -33,24 +33,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
+            files = data.pop("attachments")
             try:
-                incident = services.incident_submit(
-                    reporter=request.user,
-                    category=data["category"],
-                    description=data["description"],
-                    discovered_at=data["discovered_at"],
-                    occurred_at=data["occurred_at"],
-                    personal_data=data["personal_data"],
-                    data_kinds=data["data_kinds"],
-                    affected_estimate=data["affected_estimate"],
-                    stopped=data["stopped"],
-                    stop_description=data["stop_description"],
-                    manager_informed=data["manager_informed"],
-                    it_informed=data["it_informed"],
-                    files=data["attachments"],
-                    submission_token=data["submission_token"],
-                )
+                incident = services.incident_submit(reporter=request.user, files=files, **data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
