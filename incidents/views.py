@@ -53,7 +53,17 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/report.html",
-        {"form": form, "categories": Category},
+        {
+            "form": form,
+            "categories": Category,
+            "draft_labels": {
+                "sent": _(
+                    "Din indberetning blev ikke sendt, fordi du var blevet logget ud. Det, du "
+                    "skrev, er sat ind igen: tjek det, vedhæft eventuelle filer igen, og send."
+                ),
+                "typed": _("Det, du var begyndt at skrive, er sat ind igen."),
+            },
+        },
     )
 
 

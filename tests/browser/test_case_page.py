@@ -72,3 +72,27 @@ def test_the_owner_is_not_offered_to_take_over_the_case(
     page.get_by_role("button", name="Overtag sagen").click()
     expect(page.locator(".incident-status").first).to_contain_text("Hos GDPR-enheden")
     expect(page.get_by_role("button", name="Overtag sagen")).to_have_count(0)
+
+
+def test_a_report_written_while_the_session_ends_is_kept_for_after_logging_in(
+    page, live_server, reporter, log_in
+):
+    from django.contrib.sessions.models import Session
+
+    log_in(reporter, "/sikkerhedsbrud/anmeld/")
+    page.get_by_label("Mistede eller forlagte papirer").check()
+    page.get_by_label("Beskriv kort hvad der er sket").fill("En mappe med sagsakter er væk.")
+    Session.objects.all().delete()  # the hour of inactivity has passed
+    page.get_by_role("button", name=re.compile("Send")).click()
+
+    expect(page).to_have_url(re.compile(r"/log-ind/"))
+    page.get_by_label("Brugernavn").fill(reporter.username)
+    page.get_by_label("Adgangskode").fill("Sikker2026Test")
+    page.get_by_role("button", name="Log ind").click()
+
+    expect(page.locator("#draft-restored")).to_contain_text("ikke sendt")
+    expect(page.get_by_label("Beskriv kort hvad der er sket")).to_have_value(
+        "En mappe med sagsakter er væk."
+    )
+    expect(page.get_by_label("Mistede eller forlagte papirer")).to_be_checked()
+    assert not Incident.objects.exists()
