@@ -78,8 +78,6 @@ INSTALLED_APPS = [
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_tasks",
-    "django_tasks_db",
     "axes",
     # Database triggers declared on the models (append-only timeline, closed cases, the clock).
     "pgtrigger",
@@ -288,9 +286,6 @@ RETENTION_ATTACHMENTS_DAYS = env_int("RETENTION_ATTACHMENTS_DAYS", 90, minimum=1
 # assessment and the decision; the free text goes after 5 years, so it is still there for
 # Datatilsynet's follow-up questions and for the limitation period of a fine case (5 years).
 RETENTION_PERSONAL_TEXT_DAYS = env_int("RETENTION_PERSONAL_TEXT_DAYS", 5 * 365 + 1, minimum=1)
-
-# --- Background jobs -------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 # --- The organisation ------------------------------------------------------------------------
 PORTAL_ORGANISATION = env_str("PORTAL_ORGANISATION", "Herlev Kommune")

@@ -20,4 +20,5 @@ urlpatterns = [
     path("", include("guidance.urls")),
 ]
 
+handler400 = "portal.views.bad_request"
 handler500 = "portal.views.server_error"

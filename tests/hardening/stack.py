@@ -60,12 +60,21 @@ class Cluster:
             raise RuntimeError(f"{cmd}: {result.stdout}{result.stderr}")
 
     def start(self) -> None:
-        options = f"-k {self.sockets} -c listen_addresses='' -c max_connections=300"
         self._pg(["pg_ctl", "start", "-w", "-D", str(self.data),
-                  "-l", str(self.base / "server.log"), "-o", options])  # fmt: skip
+                  "-l", str(self.base / "server.log"), "-o", self._options])  # fmt: skip
 
     def stop(self) -> None:
         self._pg(["pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data)])
+
+    def restart(self, mode: str) -> None:
+        """`pg_ctl restart -m fast` (clients disconnected, a clean shutdown) or `-m immediate`
+        (the server killed, crash recovery at start), as an operator or a crash would."""
+        self._pg(["pg_ctl", "restart", "-w", "-m", mode, "-D", str(self.data),
+                  "-l", str(self.base / "server.log"), "-o", self._options])  # fmt: skip
+
+    @property
+    def _options(self) -> str:
+        return f"-k {self.sockets} -c listen_addresses='' -c max_connections=300"
 
     def psql(self, sql: str, db: str = "portal") -> str:
         result = subprocess.run(
