@@ -243,6 +243,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # HTTPS is the default; `make run` (loopback demo) and the tests switch it off explicitly.
 HTTPS = env_bool("HTTPS", default=True)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
+# The proxy and monitoring ask gunicorn directly, over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
     # Only behind a TLS-terminating proxy that sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -286,6 +288,12 @@ RETENTION_ATTACHMENTS_DAYS = env_int("RETENTION_ATTACHMENTS_DAYS", 90, minimum=1
 # assessment and the decision; the free text goes after 5 years, so it is still there for
 # Datatilsynet's follow-up questions and for the limitation period of a fine case (5 years).
 RETENTION_PERSONAL_TEXT_DAYS = env_int("RETENTION_PERSONAL_TEXT_DAYS", 5 * 365 + 1, minimum=1)
+
+# --- /healthz (portal/health.py) ------------------------------------------------------------
+# Unhealthy when no worker has beaten for this long (a worker beats at least every 10 s) ...
+HEALTH_WORKER_SECONDS = env_int("HEALTH_WORKER_SECONDS", 120, minimum=20)
+# ... or when an e-mail has waited this long (the mail server down, or no worker).
+HEALTH_EMAIL_MINUTES = env_int("HEALTH_EMAIL_MINUTES", 15, minimum=1)
 
 # --- The organisation ------------------------------------------------------------------------
 PORTAL_ORGANISATION = env_str("PORTAL_ORGANISATION", "Herlev Kommune")

@@ -9,6 +9,7 @@ server on loopback (aiosmtpd) and `manage.py run_worker` as its own process.
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -164,14 +165,14 @@ def test_database_restarts_lose_no_report_and_send_every_email_once_within_two_m
         ids = mail.inbox.message_ids()
         assert len(set(ids)) == expected, "an e-mail was not delivered within two minutes"
         assert len(ids) == expected, "an e-mail was delivered twice"
-        recorded = stack.cluster.psql(
-            "SELECT message_id FROM incidents_notification WHERE status = 'sent'"
-        ).split()
         time.sleep(1)  # the last "sent" is recorded just after the server took the e-mail
         recorded = stack.cluster.psql(
             "SELECT message_id FROM incidents_notification WHERE status = 'sent'"
         ).split()
         assert sorted(recorded) == sorted(ids)
+        # And /healthz says so: the database answers, the worker beats, nothing waits.
+        health = json.loads(request(stack, "GET", "/healthz").text)
+        assert health["status"] == "ok", health
     finally:
         stop.set()
         worker.terminate()
