@@ -88,7 +88,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -213,9 +212,11 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
 
 # --- Language and time -----------------------------------------------------------------------
+# Danish only: every text is written in Danish (the Danish text is the message id), and there is
+# no English catalogue yet. Offering English would give English dates and <html lang="en"> around
+# Danish text. With a complete catalogue: add ("en", "English"), LocaleMiddleware and a switcher.
 LANGUAGE_CODE = "da"
-LANGUAGES = [("da", "Dansk"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("da", "Dansk")]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
