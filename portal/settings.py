@@ -16,14 +16,34 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The installed package: templates, static files and the folder's content travel inside it.
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout around it, in development, `make run` and the tests: var/ holds the private
+# PostgreSQL cluster, the development key, uploads and e-mails. An installed wheel has none, so
+# there the environment must say where those go (checkout_path below).
+BASE_DIR = PACKAGE_DIR.parent
+FROM_CHECKOUT = (BASE_DIR / "manage.py").is_file()
 VAR_DIR = BASE_DIR / "var"
+
+
+def checkout_path(name: str, default: Path) -> Path:
+    """A folder from the environment, else the checkout's default; an installed package has no
+    checkout to keep files in, so there the variable must be set."""
+    value = env_str(name)
+    if value:
+        return Path(value)
+    if not FROM_CHECKOUT:
+        raise ImproperlyConfigured(f"{name} must be set (an installed portal has no var/ folder)")
+    return default
+
 
 DEBUG = env_bool("DEBUG", default=False)
 
 # --- Database ------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 USING_PRIVATE_CLUSTER = not DATABASE_URL
+if USING_PRIVATE_CLUSTER and not FROM_CHECKOUT:
+    raise ImproperlyConfigured("DATABASE_URL must be set (the private cluster lives in a checkout)")
 if USING_PRIVATE_CLUSTER:
     # realpath: the cluster may live outside the checkout (see scripts/devdb.py), and a Unix
     # socket path must stay short.
@@ -108,7 +128,9 @@ WSGI_APPLICATION = "portal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # portal/templates (every app's pages, under templates/<app>/) comes first, because the
+        # portal app is first in INSTALLED_APPS.
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -223,15 +245,16 @@ USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic's target, served by whitenoise. The sources are the apps' static/ folders
+# (portal/static holds the portal's own CSS and JavaScript).
+STATIC_ROOT = checkout_path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 # Uploaded evidence is personal data: stored outside static files, served only through views,
 # readable by the portal's own user only.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+MEDIA_ROOT = checkout_path("MEDIA_ROOT", VAR_DIR / "media")
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Per report, all uploads together (incidents/files.py check_quota); one file is at most 10 MB.
@@ -277,7 +300,7 @@ if EMAIL_HOST:
 else:
     # Development: every message lands as a file under var/mail, readable by its owner only.
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "portal.mail.PrivateFileEmailBackend")
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    EMAIL_FILE_PATH = checkout_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sikkerhedsportalen <noreply@herlev.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
