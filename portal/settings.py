@@ -252,9 +252,36 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploaded evidence is personal data: stored outside static files, served only through views,
-# readable by the portal's own user only.
-MEDIA_ROOT = checkout_path("MEDIA_ROOT", VAR_DIR / "media")
+
+# --- Uploaded files (attachments, Datatilsynet's receipts) --------------------------------------
+# Personal data: never under static files, never at a public URL; every download streams through
+# a view that checks who asks. On local disk by default; in an S3-compatible bucket (MinIO, Ceph,
+# AWS) when S3_BUCKET is set, so that several web servers share them.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            # Unset: boto3's own chain (instance role, ~/.aws).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            # Path style (endpoint/bucket/key) is what on-premises servers understand.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            # No ACL header: the bucket's own policy (private) applies.
+            "default_acl": None,
+            # Names are random (incidents/models.py); never replace an object.
+            "file_overwrite": False,
+            # A download larger than this is buffered on disk, not in memory.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+    MEDIA_ROOT = env_str("MEDIA_ROOT")  # not used for uploads
+else:
+    MEDIA_ROOT = checkout_path("MEDIA_ROOT", VAR_DIR / "media")
+# Local disk: readable by the portal's own user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Per report, all uploads together (incidents/files.py check_quota); one file is at most 10 MB.
