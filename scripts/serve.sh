@@ -35,14 +35,15 @@ web=$!
 # E-mails and deadline reminders; it waits out database restarts itself.
 supervise worker .venv/bin/python manage.py run_worker &
 worker=$!
-echo "$$" > var/serve.pid
+PIDFILE=${PIDFILE:-var/serve.pid}
+echo "$$" > "$PIDFILE"
 
 shutdown() {
   trap - INT TERM EXIT
   echo "Stopping the portal …"
   kill -TERM "$web" "$worker" 2>/dev/null
   wait "$web" "$worker" 2>/dev/null
-  rm -f var/serve.pid
+  rm -f "$PIDFILE"
   if [ -z "${DATABASE_URL:-}" ]; then
     python3 scripts/devdb.py stop
   fi
