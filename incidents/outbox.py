@@ -4,9 +4,10 @@ and record "sent" even when the database blinks right after. `manage.py run_work
 
 Exactly once: only the worker whose UPDATE claimed a row sends it, and a claim is known by the
 row's attempt number, which every claim raises. What is left of the window for a duplicate: the
-mail server accepted the e-mail, and then the worker died (SIGKILL, power) or the database stayed
-unreachable for longer than RECORD_PATIENCE. Then the row is sent again once its lease has run
-out, with the same Message-ID, so mail systems can recognise the copy.
+mail server accepted the e-mail, and then the worker died (SIGKILL, power), or the database was
+unreachable for longer than the lease right then (another worker may take the row over before
+this one can record it; a restart takes seconds). Then the row is sent again, with the same
+Message-ID, so mail systems can recognise the copy.
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ RENEW_EVERY = timedelta(seconds=15)
 RETRY_BASE = timedelta(minutes=1)
 RETRY_CAP = timedelta(hours=1)
 # How long a worker keeps trying to record an e-mail the mail server has accepted while the
-# database is unreachable (a restart takes seconds); after that the row may be sent again.
+# database is unreachable; after that it gives the row up (its lease runs out: sent again).
 RECORD_PATIENCE = timedelta(minutes=5)
 
 
