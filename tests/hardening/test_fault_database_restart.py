@@ -9,6 +9,7 @@ server on loopback (aiosmtpd) and `manage.py run_worker` as its own process.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 import subprocess
@@ -20,7 +21,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.hardening.mailserver import MailServer
+from tests.hardening.mailserver import Inbox, MailServer
 from tests.hardening.stack import (
     ROOT,
     Stack,
@@ -28,6 +29,7 @@ from tests.hardening.stack import (
     create_people,
     csrf_from,
     free_port,
+    log_in,
     report_form,
     request,
 )
@@ -178,4 +180,64 @@ def test_database_restarts_lose_no_report_and_send_every_email_once_within_two_m
         worker.terminate()
         _, errors = worker.communicate(timeout=60)
     assert worker.returncode == 0, errors[-2000:]
+    assert "Traceback" not in errors, errors[-2000:]
+
+
+class OutageInbox(Inbox):
+    """Accepts the first e-mail only after stopping PostgreSQL, and starts it again a few
+    seconds later: the worker must record an e-mail the server has accepted while the
+    database is away."""
+
+    def __init__(self, cluster) -> None:
+        super().__init__()
+        self.cluster = cluster
+        self.outage_done = threading.Event()
+        self._outage_started = False
+
+    async def handle_DATA(self, server, session, envelope):
+        if not self._outage_started:
+            self._outage_started = True
+            await asyncio.get_running_loop().run_in_executor(None, self.cluster.stop)
+            threading.Timer(4, self._back).start()
+        return await super().handle_DATA(server, session, envelope)
+
+    def _back(self) -> None:
+        self.cluster.start()
+        self.outage_done.set()
+
+
+def test_an_email_accepted_just_before_the_database_stops_is_recorded_once_it_is_back(
+    mail_stack,
+):
+    stack, mail = mail_stack
+    mail.stop()
+    mail.inbox = OutageInbox(stack.cluster)
+    mail.start()
+    create_people(stack, ["otto"])
+    cookies = log_in(stack, "otto", PASSWORD)
+    csrf = csrf_from(request(stack, "GET", "/sikkerhedsbrud/anmeld/", cookies=cookies).text)
+    response = request(stack, "POST", "/sikkerhedsbrud/anmeld/", cookies=cookies,
+                       form=report_form(csrf, str(uuid.uuid4())))  # fmt: skip
+    assert response.status == 302
+    unsent = "SELECT count(*) FROM incidents_notification WHERE status <> 'sent'"
+    expected = count(stack, unsent)
+    worker = subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--poll", "0.5"],
+        cwd=ROOT, env=stack.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert mail.inbox.outage_done.wait(timeout=60)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and count(stack, unsent) != 0:
+            time.sleep(0.5)
+        time.sleep(1)
+        ids = mail.inbox.message_ids()
+        assert len(ids) == expected, ids  # the one accepted before the outage is not resent
+        assert len(set(ids)) == expected
+        assert count(stack, unsent) == 0
+        assert worker.poll() is None
+    finally:
+        worker.terminate()
+        _, errors = worker.communicate(timeout=60)
+    assert "was sent but not yet recorded" in errors  # it really met the outage
     assert "Traceback" not in errors, errors[-2000:]
