@@ -976,7 +976,8 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
-            # The worker's claim (incidents/outbox.py): unsent rows that are due or whose lease has run out.
+            # The worker's claim (incidents/outbox.py): unsent rows that are due or whose lease
+            # has run out.
             models.Index(
                 fields=["status", "next_attempt_at"],
                 condition=~Q(status__in=["sent", "cancelled"]),
