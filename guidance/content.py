@@ -52,6 +52,34 @@ def _upsert(model, lookup: dict[str, Any], values: dict[str, Any], result: Impor
     return obj
 
 
+def _import_section(section_model, models: dict, position: int, data: dict, result) -> None:
+    section = _upsert(
+        section_model,
+        {"slug": data["slug"]},
+        {
+            "title": data["title"],
+            "subtitle": data.get("subtitle", ""),
+            "lead": data.get("lead", "").strip(),
+            "order": position * 10,
+        },
+        result,
+    )
+    for rule_position, rule in enumerate(data.get("rules", []), start=1):
+        _upsert(
+            models["Rule"],
+            {"section": section, "anchor": rule["anchor"]},
+            {"kind": rule["kind"], "text": rule["text"].strip(), "order": rule_position * 10},
+            result,
+        )
+    for note_position, note in enumerate(data.get("notes", []), start=1):
+        _upsert(
+            models["Note"],
+            {"section": section, "order": note_position * 10},
+            {"after": note["after"], "text": note["text"].strip()},
+            result,
+        )
+
+
 def import_folder(path: Path = CONTENT_FILE, *, apps=None) -> ImportResult:
     """Create or update every section, rule, note and contact of the content file.
 
@@ -63,12 +91,11 @@ def import_folder(path: Path = CONTENT_FILE, *, apps=None) -> ImportResult:
     registry = apps or global_apps
     introduction_model = registry.get_model("guidance", "Introduction")
     section_model = registry.get_model("guidance", "Section")
-    rule_model = registry.get_model("guidance", "Rule")
-    note_model = registry.get_model("guidance", "Note")
     contact_model = registry.get_model("guidance", "Contact")
 
     folder = read_folder(path)
     result = ImportResult()
+    models = {name: registry.get_model("guidance", name) for name in ("Rule", "Note")}
     with transaction.atomic():
         intro = folder["introduction"]
         existing = introduction_model.objects.order_by("pk").first()
@@ -79,35 +106,7 @@ def import_folder(path: Path = CONTENT_FILE, *, apps=None) -> ImportResult:
             result,
         )
         for position, data in enumerate(folder["sections"], start=1):
-            section = _upsert(
-                section_model,
-                {"slug": data["slug"]},
-                {
-                    "title": data["title"],
-                    "subtitle": data.get("subtitle", ""),
-                    "lead": data.get("lead", "").strip(),
-                    "order": position * 10,
-                },
-                result,
-            )
-            for rule_position, rule in enumerate(data.get("rules", []), start=1):
-                _upsert(
-                    rule_model,
-                    {"section": section, "anchor": rule["anchor"]},
-                    {
-                        "kind": rule["kind"],
-                        "text": rule["text"].strip(),
-                        "order": rule_position * 10,
-                    },
-                    result,
-                )
-            for note_position, note in enumerate(data.get("notes", []), start=1):
-                _upsert(
-                    note_model,
-                    {"section": section, "order": note_position * 10},
-                    {"after": note["after"], "text": note["text"].strip()},
-                    result,
-                )
+            _import_section(section_model, models, position, data, result)
         for position, data in enumerate(folder["contacts"], start=1):
             _upsert(
                 contact_model,

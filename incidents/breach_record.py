@@ -7,29 +7,24 @@ text or name — and anything that looks like a CPR number is masked (portal/cpr
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
-from django.db.models import QuerySet
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from incidents.choices import (
     BreachType,
-    Category,
-    Classification,
     DataKind,
     DtIncidentType,
     NotifyDecision,
     RiskLevel,
-    Status,
     SubjectCategory,
     SubjectsExemption,
 )
-from incidents.formatting import dk_datetime, iso_local
+from incidents.formatting import dk_datetime
 from incidents.models import DatatilsynetNotification, Incident
 from portal.cpr import mask
 
@@ -151,6 +146,94 @@ def _measures(incident: Incident) -> str:
     return "\n\n".join(f"{label}: {scrub(text)}" for label, text in labelled if scrub(text))
 
 
+@dataclass(frozen=True)
+class _Context:
+    incident: Incident
+    initial: DatatilsynetNotification | None
+    late_at: datetime  # lateness is judged as of this notification time
+
+
+Answer = tuple[str, bool | None]  # the text; missing (None: missing when the text is empty)
+
+
+def _contact_answer(c: _Context) -> Answer:
+    return _contact()
+
+
+def _timeline(c: _Context) -> Answer:
+    i = c.incident
+    moments = [
+        (_("Sket"), i.occurred_at),
+        (_("Opdaget"), i.discovered_at),
+        (_("Kommunen blev opmærksom"), i.aware_at),
+        (_("Inddæmmet"), i.contained_at),
+        (_("Frist for anmeldelse"), i.notification_deadline),
+        (_("Anmeldt til Datatilsynet"), c.initial.notified_at if c.initial else None),
+    ]
+    text = "\n".join(f"{label}: {dk_datetime(at) or _('ukendt')}" for label, at in moments)
+    return text, i.contained_at is None
+
+
+def _breach_type(c: _Context) -> Answer:
+    types = _labels(BreachType.choices, c.incident.breach_types)
+    dt_type = _labels(DtIncidentType.choices, [c.incident.dt_incident_type])
+    dt_line = _("Hændelsestype: %(type)s") % {"type": dt_type} if dt_type else ""
+    return "\n".join(p for p in (types, dt_line) if p), not (types and dt_type)
+
+
+def _counted(labels: str, number: int | None, unit: str, separator: str) -> Answer:
+    count = unit % {"n": number} if number is not None else ""
+    return separator.join(p for p in (labels, count) if p), not (labels and count)
+
+
+def _subjects(c: _Context) -> Answer:
+    categories = _labels(SubjectCategory.choices, c.incident.subject_categories)
+    return _counted(categories, c.incident.subjects_estimate, _("ca. %(n)s personer"), " – ")
+
+
+def _records(c: _Context) -> Answer:
+    kinds = _labels(DataKind.choices, c.incident.data_kinds)
+    return _counted(kinds, c.incident.records_estimate, _("ca. %(n)s registreringer"), "; ")
+
+
+def _risk(c: _Context) -> Answer:
+    i = c.incident
+    level = _("Risiko: %(level)s.") % {"level": i.get_risk_level_display()} if i.risk_level else ""
+    return _join(level, i.risk_reasoning), not i.risk_level
+
+
+def _delay(c: _Context) -> Answer:
+    i = c.incident
+    if i.notify_decision != NotifyDecision.NOT_NOTIFY and c.late_at > i.notification_deadline:
+        return scrub(i.delay_reasons), None
+    if c.initial:
+        return _("Ikke relevant: anmeldt inden for 72 timer."), False
+    return _("Fristen er ikke overskredet."), False
+
+
+HINTS = {
+    "description": gettext_lazy(
+        "GDPR-enhedens egen beskrivelse af hændelsesforløbet – aldrig anmelderens tekst."
+    ),
+}
+# How each of Datatilsynet's questions is answered from the record.
+ANSWERS = {
+    "contact": _contact_answer,
+    "timeline": _timeline,
+    "description": lambda c: (scrub(c.incident.account), None),
+    "breach_type": _breach_type,
+    "subjects": _subjects,
+    "records": _records,
+    "likely_consequences": lambda c: (scrub(c.incident.likely_consequences), None),
+    "subject_consequences": _risk,
+    "measures": lambda c: (_measures(c.incident), None),
+    "measures_before": lambda c: (scrub(c.incident.measures_before), None),
+    "informed": lambda c: (_informed(c.incident) if c.incident.assessed_at else "", None),
+    "other_parties": lambda c: _other_parties(c.incident),
+    "delay": _delay,
+}
+
+
 def draft_items(
     incident: Incident, *, now: datetime, notified_at: datetime | None = None
 ) -> list[DraftItem]:
@@ -160,94 +243,19 @@ def draft_items(
     notification, or now if there is none).
     """
     initial = incident.initial_dt_notification()
-    items: list[DraftItem] = []
-
-    def add(key, value, missing=None, hint=""):
+    context = _Context(incident, initial, notified_at or (initial.notified_at if initial else now))
+    items = []
+    for key, answer in ANSWERS.items():
+        value, missing = answer(context)
         value = value or ""
-        label = str(DRAFT_ITEM_LABELS[key])
-        items.append(DraftItem(key, label, value, not value if missing is None else missing, hint))
-
-    contact, contact_missing = _contact()
-    add("contact", contact, missing=contact_missing)
-    moments = [
-        (_("Sket"), incident.occurred_at),
-        (_("Opdaget"), incident.discovered_at),
-        (_("Kommunen blev opmærksom"), incident.aware_at),
-        (_("Inddæmmet"), incident.contained_at),
-        (_("Frist for anmeldelse"), incident.notification_deadline),
-        (_("Anmeldt til Datatilsynet"), initial.notified_at if initial else None),
-    ]
-    add(
-        "timeline",
-        "\n".join(f"{label}: {dk_datetime(at) or _('ukendt')}" for label, at in moments),
-        missing=incident.contained_at is None,
-    )
-    add(
-        "description",
-        scrub(incident.account),
-        hint=_("GDPR-enhedens egen beskrivelse af hændelsesforløbet – aldrig anmelderens tekst."),
-    )
-    types = _labels(BreachType.choices, incident.breach_types)
-    dt_type = _labels(DtIncidentType.choices, [incident.dt_incident_type])
-    add(
-        "breach_type",
-        "\n".join(
-            p
-            for p in (
-                types,
-                _("Hændelsestype: %(type)s") % {"type": dt_type} if dt_type else "",
+        items.append(
+            DraftItem(
+                key,
+                str(DRAFT_ITEM_LABELS[key]),
+                value,
+                not value if missing is None else missing,
+                str(HINTS.get(key, "")),
             )
-            if p
-        ),
-        missing=not (types and dt_type),
-    )
-    categories = _labels(SubjectCategory.choices, incident.subject_categories)
-    count = (
-        _("ca. %(n)s personer") % {"n": incident.subjects_estimate}
-        if incident.subjects_estimate is not None
-        else ""
-    )
-    add(
-        "subjects",
-        " – ".join(p for p in (categories, count) if p),
-        missing=not (categories and count),
-    )
-    kinds = _labels(DataKind.choices, incident.data_kinds)
-    records = (
-        _("ca. %(n)s registreringer") % {"n": incident.records_estimate}
-        if incident.records_estimate is not None
-        else ""
-    )
-    add("records", "; ".join(p for p in (kinds, records) if p), missing=not (kinds and records))
-    add("likely_consequences", scrub(incident.likely_consequences))
-    add(
-        "subject_consequences",
-        _join(
-            _("Risiko: %(level)s.") % {"level": incident.get_risk_level_display()}
-            if incident.risk_level
-            else "",
-            incident.risk_reasoning,
-        ),
-        missing=not incident.risk_level,
-    )
-    add("measures", _measures(incident))
-    add("measures_before", scrub(incident.measures_before))
-    add("informed", _informed(incident) if incident.assessed_at else "")
-    other, other_missing = _other_parties(incident)
-    add("other_parties", other, missing=other_missing)
-
-    at = notified_at or (initial.notified_at if initial else now)
-    if incident.notify_decision != NotifyDecision.NOT_NOTIFY and at > (
-        incident.notification_deadline
-    ):
-        add("delay", scrub(incident.delay_reasons))
-    else:
-        add(
-            "delay",
-            _("Ikke relevant: anmeldt inden for 72 timer.")
-            if initial
-            else _("Fristen er ikke overskredet."),
-            missing=False,
         )
     items.append(_later(incident, items, initial))
     return items
@@ -350,224 +358,3 @@ def subjects_letter(incident: Incident) -> list[DraftItem]:
         else "",
     )
     return items
-
-
-# --- The register (art. 33(5)) -------------------------------------------------------------------
-
-
-def register_columns() -> list[str]:
-    return [
-        _("Reference"),
-        _("Klassifikation"),
-        _("Kategori"),
-        _("Afdeling"),
-        _("Sket"),
-        _("Opdaget"),
-        _("Opmærksom"),
-        _("Anmeldt internt"),
-        _("Inddæmmet"),
-        _("Faktiske omstændigheder"),
-        _("Type af brud"),
-        _("Kategorier af registrerede"),
-        _("Registrerede (ca.)"),
-        _("Typer af oplysninger"),
-        _("Registreringer (ca.)"),
-        _("Virkninger"),
-        _("Afhjælpende foranstaltninger"),
-        _("Foreslåede foranstaltninger"),
-        _("Risiko"),
-        _("Begrundelse for risikovurdering"),
-        _("Beslutning"),
-        _("Begrundelse for beslutningen"),
-        _("Afviger fra risikovurderingen"),
-        _("Besluttet"),
-        _("Anmeldt til Datatilsynet"),
-        _("Rettidigt"),
-        _("Datatilsynets j.nr."),
-        _("Registrerede underrettet"),
-        _("Status"),
-        _("Lukket"),
-    ]
-
-
-# The incident columns a register line needs; fetched as plain values, never as models.
-REGISTER_FIELDS = (
-    "pk",
-    "reference",
-    "classification",
-    "category",
-    "department__name",
-    "occurred_at",
-    "discovered_at",
-    "aware_at",
-    "reported_at",
-    "contained_at",
-    "account",
-    "breach_types",
-    "subject_categories",
-    "subjects_estimate",
-    "data_kinds",
-    "records_estimate",
-    "likely_consequences",
-    "containment_description",
-    "measures_taken",
-    "measures_proposed",
-    "risk_level",
-    "risk_reasoning",
-    "notify_decision",
-    "decision_reasoning",
-    "decision_deviation_reason",
-    "decided_at",
-    "clock_stopped_at",
-    "notification_deadline",
-    "delay_reasons",
-    "subjects_informed_at",
-    "subjects_exemption",
-    "status",
-    "closed_at",
-)
-
-
-def year_bounds(year: int) -> tuple[datetime, datetime]:
-    """The year as a half-open [start, end) range in local (Copenhagen) time."""
-    zone = timezone.get_current_timezone()
-    return datetime(year, 1, 1, tzinfo=zone), datetime(year + 1, 1, 1, tzinfo=zone)
-
-
-def register_queryset(year: int, *, breaches: bool = True) -> QuerySet:
-    """The year's incidents as dicts of REGISTER_FIELDS, in the register's order: the personal-
-    data breaches (and those not yet classified), or (breaches=False) the ones assessed as not
-    a breach, which are kept apart.
-
-    A plain range on reported_at, so PostgreSQL can use the reported_at index.
-    """
-    start, end = year_bounds(year)
-    incidents = Incident.objects.filter(reported_at__gte=start, reported_at__lt=end)
-    incidents = incidents.personal_data_breaches() if breaches else incidents.not_breaches()
-    return incidents.order_by("reported_at", "pk").values(*REGISTER_FIELDS)
-
-
-def first_notifications(
-    year: int, *, pks: Iterable[int] | None = None
-) -> dict[int, tuple[datetime, str]]:
-    """{incident pk: (notified_at, dt_reference)} of the initial notification to Datatilsynet
-    of each incident reported in the year (or only of those pks). Only the initial notification
-    counts as the first, whatever a follow-up's date says."""
-    start, end = year_bounds(year)
-    notifications = DatatilsynetNotification.objects.filter(
-        incident__reported_at__gte=start,
-        incident__reported_at__lt=end,
-        phase=DatatilsynetNotification.Phase.INITIAL,
-    )
-    if pks is not None:
-        notifications = notifications.filter(incident_id__in=list(pks))
-    rows = notifications.values_list("incident_id", "notified_at", "dt_reference")
-    return {incident_id: (at, reference) for incident_id, at, reference in rows}
-
-
-# OWASP's CSV-injection rule: a spreadsheet treats a cell that begins with one of these as a
-# formula (or, with tab and CR, as a cell boundary); such a cell gets a leading apostrophe.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def spreadsheet_safe(cell: str) -> str:
-    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
-
-
-class RegisterFormatter:
-    """Turns REGISTER_FIELDS dicts into register lines with look-up tables built once.
-
-    Built per request, so it uses the active language and time zone. `spreadsheet` gives ISO
-    dates (sortable in Excel) instead of Danish words.
-    """
-
-    def __init__(self, *, spreadsheet: bool = False) -> None:
-        self.classification = {k: str(v) for k, v in Classification.choices}
-        self.category = {k: str(v) for k, v in Category.choices}
-        self.risk = {k: str(v) for k, v in RiskLevel.choices}
-        self.decision = {k: str(v) for k, v in NotifyDecision.choices}
-        self.status = {k: str(v) for k, v in Status.choices}
-        self.exemption = {k: str(v) for k, v in SubjectsExemption.choices}
-        self.breach_type = {k: str(v) for k, v in BreachType.choices}
-        self.subject_category = {k: str(v) for k, v in SubjectCategory.choices}
-        self.data_kind = {k: str(v) for k, v in DataKind.choices}
-        self.not_classified = _("Ikke vurderet endnu")
-        self.yes, self.no = _("Ja"), _("Nej")
-        self.on_time = _("Ja")
-        self.late = _("Nej, %(reasons)s")
-        self.datetime = iso_local if spreadsheet else dk_datetime
-
-    def _list(self, labels: dict, codes: list[str]) -> str:
-        return ", ".join(labels[k] for k in codes if k in labels)
-
-    def row(self, values: dict, first: tuple[datetime, str] | None) -> list[str]:
-        """One register line: facts, effects, remedial action, decision and reasoning, dates."""
-        when = self.datetime
-        if values["subjects_informed_at"]:
-            informed = when(values["subjects_informed_at"])
-        elif values["subjects_exemption"]:
-            informed = self.exemption.get(values["subjects_exemption"], "")
-        else:
-            informed = ""
-        remedial = "\n\n".join(
-            p
-            for p in (scrub(values["containment_description"]), scrub(values["measures_taken"]))
-            if p
-        )
-        contradicts = values["notify_decision"] == NotifyDecision.NOT_NOTIFY and values[
-            "risk_level"
-        ] in (RiskLevel.RISK, RiskLevel.HIGH)
-        on_time = ""
-        if first:
-            late = first[0] > values["notification_deadline"]
-            on_time = (
-                self.late % {"reasons": scrub(values["delay_reasons"])} if late else self.on_time
-            )
-        return [
-            values["reference"],
-            self.classification.get(values["classification"], self.not_classified),
-            self.category.get(values["category"], values["category"]),
-            values["department__name"] or "",
-            when(values["occurred_at"]),
-            when(values["discovered_at"]),
-            when(values["aware_at"]),
-            when(values["reported_at"]),
-            when(values["contained_at"]),
-            scrub(values["account"]),
-            self._list(self.breach_type, values["breach_types"]),
-            self._list(self.subject_category, values["subject_categories"]),
-            _number(values["subjects_estimate"]),
-            self._list(self.data_kind, values["data_kinds"]),
-            _number(values["records_estimate"]),
-            scrub(values["likely_consequences"]),
-            remedial,
-            scrub(values["measures_proposed"]),
-            self.risk.get(values["risk_level"], ""),
-            scrub(values["risk_reasoning"]),
-            self.decision.get(values["notify_decision"], ""),
-            scrub(values["decision_reasoning"]),
-            f"{self.yes}: {scrub(values['decision_deviation_reason'])}" if contradicts else "",
-            when(values["decided_at"]),
-            when(first[0]) if first else "",
-            on_time,
-            (first[1] or "") if first else "",
-            informed,
-            self.status.get(values["status"], values["status"]),
-            when(values["closed_at"]),
-        ]
-
-
-def _number(value: int | None) -> str:
-    return "" if value is None else str(value)
-
-
-def register_rows(
-    incidents: Iterable[dict],
-    firsts: dict[int, tuple[datetime, str]],
-    *,
-    formatter: RegisterFormatter | None = None,
-) -> Iterator[list[str]]:
-    """Register lines for REGISTER_FIELDS dicts, given first_notifications()."""
-    formatter = formatter or RegisterFormatter()
-    for values in incidents:
-        yield formatter.row(values, firsts.get(values["pk"]))

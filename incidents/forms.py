@@ -10,7 +10,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from incidents.breach_record import DRAFT_ITEM_LABELS
-from incidents.files import check_quota, check_upload
+from incidents.fields import MultipleFileField, free_text, reference, when, yes_no
+from incidents.files import check_upload
 from incidents.models import (
     BreachType,
     Category,
@@ -25,80 +26,18 @@ from incidents.models import (
     SubjectCategory,
     SubjectsExemption,
 )
-from incidents.widgets import LocalDateTimeField
-from portal.cpr import reject_cpr, reject_cpr_in_reference
 from portal.forms import PortalForm
 
 
-def when(label, *, required: bool = True, help_text: str = "") -> forms.DateTimeField:
-    """A Copenhagen date and time; times in the future or out of order are refused by the
-    services (incidents/services.py), which know what the time must follow."""
-    return LocalDateTimeField(label=label, required=required, help_text=help_text)
-
-
-def free_text(label, *, required: bool = True, help_text: str = "", rows: int = 3):
-    return forms.CharField(
-        label=label,
-        required=required,
-        help_text=help_text,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        validators=[reject_cpr],
-    )
-
-
-def reference(label, *, help_text: str = "") -> forms.CharField:
-    return forms.CharField(
-        label=label,
-        required=False,
-        max_length=100,
-        help_text=help_text,
-        validators=[reject_cpr_in_reference],
-    )
-
-
-def yes_no(label) -> forms.TypedChoiceField:
-    """Ja / Nej, or not answered yet (None)."""
-    return forms.TypedChoiceField(
-        label=label,
-        choices=[("yes", _("Ja")), ("no", _("Nej"))],
-        coerce=lambda value: value == "yes",
-        empty_value=None,
-        required=False,
-        widget=forms.RadioSelect,
-    )
-
-
-class MultipleFileInput(forms.ClearableFileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    def __init__(self, *args, **kwargs) -> None:
-        kwargs.setdefault("widget", MultipleFileInput)
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data, initial=None):
-        single = super().clean
-        if isinstance(data, list | tuple):
-            files = [single(item, initial) for item in data]
-        else:
-            files = [single(data, initial)] if data else []
-        errors = []
-        for upload in files:
-            try:
-                check_upload(upload)
-            except ValidationError as error:
-                errors.extend(error.messages)
-        try:
-            check_quota(files)  # what is already stored is counted again by the service
-        except ValidationError as error:
-            errors.extend(error.messages)
-        if errors:
-            raise ValidationError(errors)
-        return files
-
-
 class ReportForm(PortalForm):
+    required_messages = {
+        "category": _("Vælg hvad der er sket."),
+        "discovered_at": _("Skriv hvornår du opdagede det (dato og klokkeslæt)."),
+        "description": _("Beskriv kort hvad der er sket."),
+        "personal_data": _("Svar på, om der er personoplysninger involveret."),
+        "stopped": _("Svar på, om bruddet er stoppet."),
+    }
+
     category = forms.ChoiceField(
         label=_("Hvad er der sket?"), choices=Category.choices, widget=forms.RadioSelect
     )
@@ -209,6 +148,11 @@ class InformationForm(PortalForm):
 
 
 class ContainmentForm(VersionedForm):
+    required_messages = {
+        "contained_at": _("Skriv hvornår bruddet blev stoppet."),
+        "description": _("Skriv hvad der blev gjort for at stoppe bruddet."),
+    }
+
     contained_at = when(_("Hvornår blev bruddet stoppet?"))
     description = free_text(_("Hvad blev gjort?"))
 
@@ -223,6 +167,11 @@ class EscalateForm(VersionedForm):
 
 
 class AwarenessForm(VersionedForm):
+    required_messages = {
+        "aware_at": _("Skriv hvornår kommunen blev opmærksom på bruddet."),
+        "reason": _("Skriv hvorfor tidspunktet ændres."),
+    }
+
     aware_at = when(
         _("Kommunen blev opmærksom på bruddet"),
         help_text=_("Fristen for anmeldelse til Datatilsynet er 72 timer herefter."),
@@ -239,6 +188,13 @@ class AwarenessForm(VersionedForm):
 
 
 class AssessmentForm(VersionedForm):
+    required_messages = {
+        "classification": _("Svar på, om hændelsen er et brud på persondatasikkerheden."),
+        "breach_types": _("Vælg mindst én type af brud."),
+        "risk_level": _("Vælg risikoen for de registrerede."),
+        "risk_reasoning": _("Begrund risikovurderingen."),
+    }
+
     classification = forms.ChoiceField(
         label=_("Er hændelsen et brud på persondatasikkerheden?"),
         choices=Classification.choices,
@@ -314,6 +270,11 @@ class AssessmentForm(VersionedForm):
 
 
 class DecisionForm(VersionedForm):
+    required_messages = {
+        "notify_decision": _("Vælg, om bruddet skal anmeldes til Datatilsynet."),
+        "decision_reasoning": _("Begrund beslutningen."),
+    }
+
     notify_decision = forms.ChoiceField(
         label=_("Skal bruddet anmeldes til Datatilsynet?"),
         choices=NotifyDecision.choices,
@@ -331,6 +292,10 @@ class DecisionForm(VersionedForm):
 
 
 class DtNotificationForm(VersionedForm):
+    required_messages = {
+        "notified_at": _("Skriv hvornår bruddet blev anmeldt til Datatilsynet."),
+    }
+
     notified_at = when(_("Anmeldt til Datatilsynet"))
     dt_reference = reference(_("Datatilsynets journalnummer"))
     content = free_text(_("Hvad blev anmeldt (kort)"), required=False)
@@ -403,12 +368,18 @@ class CloseForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
+    required_messages = {"reason": _("Skriv hvorfor sagen genåbnes.")}
+
     reason = free_text(_("Hvorfor genåbnes sagen?"))
 
 
 class NoteForm(PortalForm):
+    required_messages = {"text": _("Skriv noten.")}
+
     text = free_text(_("Intern note (kun for IT og GDPR-enheden)"))
 
 
 class MessageForm(PortalForm):
+    required_messages = {"text": _("Skriv beskeden til anmelderen.")}
+
     text = free_text(_("Besked til anmelderen"))

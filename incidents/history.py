@@ -54,6 +54,34 @@ def fact(model: type[models.Model], name: str, value):
     return value
 
 
+def field_label(name: str) -> str:
+    """An Incident field's label, capitalised: "Risiko", "Kategorier af registrerede"."""
+    label = str(Incident._meta.get_field(name).verbose_name)
+    return label[:1].upper() + label[1:]
+
+
+def field_value(incident: Incident, name: str) -> str:
+    """An Incident field's current value as a person reads it: labels for codes, Danish times,
+    names for people, Ja/Nej, "–" for nothing."""
+    model_field = Incident._meta.get_field(name)
+    value = getattr(incident, name)
+    if value is None or value == "" or value == []:
+        return "–"
+    if model_field.is_relation:
+        return value.get_full_name() or value.get_username()
+    base = getattr(model_field, "base_field", model_field)
+    choices = dict(base.flatchoices or [])
+    if isinstance(value, list):
+        return ", ".join(str(choices.get(v, v)) for v in value)
+    if isinstance(value, bool):
+        return _("Ja") if value else _("Nej")
+    if choices:
+        return str(choices.get(value, value))
+    if isinstance(value, datetime):
+        return dk_datetime(value)
+    return str(value)
+
+
 @dataclass
 class HistoryLine:
     entry: TimelineEntry
@@ -100,8 +128,7 @@ class _Renderer:
 
     def label(self, name: str) -> str:
         try:
-            label = str(Incident._meta.get_field(name).verbose_name)
-            return label[:1].upper() + label[1:]
+            return field_label(name)
         except FieldDoesNotExist:
             return name
 

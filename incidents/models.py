@@ -370,6 +370,10 @@ class Incident(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    # The rule of `notified_late` below, for queries (the register, the statistics).
+    LATE = Q(notify_decision="notify", clock_stopped_at__gt=F("notification_deadline"))
+    NOTIFIED_LATE = models.ExpressionWrapper(LATE, output_field=models.BooleanField())
+
     objects = IncidentQuerySet.as_manager()
 
     # The deadline dashboard's order, the key of the index incident_dashboard_order.
@@ -393,7 +397,7 @@ class Incident(models.Model):
                 condition=~Q(status="closed"),
                 name="incident_open_deadline",
             ),
-            # The deadline dashboard's list query (gdpr_views.dashboard): open incidents,
+            # The deadline dashboard's list query (gdpr/views.py, dashboard): open incidents,
             # running clocks first, then by deadline; the key is Incident.DASHBOARD_ORDER, so a
             # page (LIMIT 50) is read off the index in order, without sorting the open rows.
             models.Index(
@@ -405,7 +409,7 @@ class Incident(models.Model):
             ),
             # Open incidents whose clock runs, by deadline: the dashboard's "anmeldelse" and
             # "overskredet" queues, awaiting_notification()/overdue() for the calendar feed and
-            # the reminder sweep.
+            # the worker creating due reminders.
             models.Index(
                 fields=["notification_deadline", "id"],
                 condition=~Q(status="closed") & Q(clock_stopped_at__isnull=True),
@@ -516,27 +520,30 @@ class Incident(models.Model):
                 func="RAISE EXCEPTION 'incident % is closed: reopen it first', OLD.reference "
                 "USING ERRCODE = 'check_violation'; RETURN NULL;",
             ),
-            # The stored clock agrees with the initial notification (clock_stop()'s rule).
-            # Deferred: a service records the notification and the clock in one transaction.
+            # The stored clock agrees with the initial notification (clock_stop()'s rule),
+            # checked when the decision or the clock changes. (Trigger functions look rows up
+            # with EXECUTE: a plan cached while a table was small would scan it once it is big.)
             pgtrigger.Trigger(
                 name="incident_clock_matches_notification",
-                operation=pgtrigger.Insert | pgtrigger.Update,
-                when=pgtrigger.After,
-                timing=pgtrigger.Deferred,
-                declare=[("initial_at", "timestamptz"), ("now_row", "RECORD")],
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.Condition(
+                    "OLD.notify_decision IS DISTINCT FROM NEW.notify_decision "
+                    "OR OLD.clock_stopped_at IS DISTINCT FROM NEW.clock_stopped_at"
+                ),
+                declare=[("initial_at", "timestamptz")],
                 func="""
-                    SELECT notify_decision, clock_stopped_at INTO now_row
-                        FROM incidents_incident WHERE id = NEW.id;
-                    SELECT notified_at INTO initial_at FROM incidents_datatilsynetnotification
-                        WHERE incident_id = NEW.id AND phase = 'initial';
-                    IF initial_at IS NOT NULL AND (now_row.notify_decision <> 'notify'
-                            OR now_row.clock_stopped_at IS DISTINCT FROM initial_at)
-                        OR initial_at IS NULL AND now_row.notify_decision = 'notify'
-                            AND now_row.clock_stopped_at IS NOT NULL THEN
+                    EXECUTE 'SELECT notified_at FROM incidents_datatilsynetnotification
+                        WHERE incident_id = $1 AND phase = ''initial'''
+                        INTO initial_at USING NEW.id;
+                    IF initial_at IS NOT NULL AND (NEW.notify_decision <> 'notify'
+                            OR NEW.clock_stopped_at IS DISTINCT FROM initial_at)
+                        OR initial_at IS NULL AND NEW.notify_decision = 'notify'
+                            AND NEW.clock_stopped_at IS NOT NULL THEN
                         RAISE EXCEPTION 'incident %: clock not stopped by the initial notification',
                             NEW.reference USING ERRCODE = 'check_violation';
                     END IF;
-                    RETURN NULL;
+                    RETURN NEW;
                 """,
             ),
         ]
@@ -699,8 +706,8 @@ class DatatilsynetNotification(models.Model):
                 when=pgtrigger.Before,
                 declare=[("incident", "RECORD"), ("initial", "RECORD")],
                 func="""
-                    SELECT status, aware_at, reference INTO incident FROM incidents_incident
-                        WHERE id = NEW.incident_id;
+                    EXECUTE 'SELECT status, aware_at, reference FROM incidents_incident
+                        WHERE id = $1' INTO incident USING NEW.incident_id;
                     IF incident.status = 'closed' THEN
                         RAISE EXCEPTION 'incident % is closed', incident.reference
                             USING ERRCODE = 'check_violation';
@@ -710,9 +717,9 @@ class DatatilsynetNotification(models.Model):
                             incident.reference USING ERRCODE = 'check_violation';
                     END IF;
                     IF NEW.phase = 'follow_up' THEN
-                        SELECT id, notified_at INTO initial
-                            FROM incidents_datatilsynetnotification
-                            WHERE incident_id = NEW.incident_id AND phase = 'initial';
+                        EXECUTE 'SELECT id, notified_at FROM incidents_datatilsynetnotification
+                            WHERE incident_id = $1 AND phase = ''initial''' INTO initial
+                            USING NEW.incident_id;
                         IF initial.id IS NULL OR NEW.follows_id IS DISTINCT FROM initial.id
                                 OR NEW.notified_at < initial.notified_at THEN
                             RAISE EXCEPTION 'incident %: a follow-up must follow the initial one',
@@ -720,6 +727,26 @@ class DatatilsynetNotification(models.Model):
                         END IF;
                     END IF;
                     RETURN NEW;
+                """,
+            ),
+            # The initial notification stopped the clock: checked at commit, when the service
+            # has recorded both (the incident's own trigger checks every later change).
+            pgtrigger.Trigger(
+                name="dt_initial_stops_the_clock",
+                operation=pgtrigger.Insert,
+                when=pgtrigger.After,
+                timing=pgtrigger.Deferred,
+                condition=pgtrigger.Condition("NEW.phase = 'initial'"),
+                declare=[("incident", "RECORD")],
+                func="""
+                    EXECUTE 'SELECT notify_decision, clock_stopped_at, reference
+                        FROM incidents_incident WHERE id = $1' INTO incident USING NEW.incident_id;
+                    IF incident.notify_decision <> 'notify'
+                            OR incident.clock_stopped_at IS DISTINCT FROM NEW.notified_at THEN
+                        RAISE EXCEPTION 'incident %: clock not stopped by the initial notification',
+                            incident.reference USING ERRCODE = 'check_violation';
+                    END IF;
+                    RETURN NULL;
                 """,
             ),
         ]
@@ -785,9 +812,12 @@ class IncidentText(models.Model):
 TIMELINE_KINDS_WHEN_CLOSED = ("closed", "viewed", "email_sent", "retention")
 _CLOSED_KINDS_SQL = ", ".join(f"'{kind}'" for kind in TIMELINE_KINDS_WHEN_CLOSED)
 _TIMELINE_CLOSED_CASE_SQL = (
-    "IF (SELECT status FROM incidents_incident WHERE id = NEW.incident_id) = 'closed' "  # noqa: S608
-    f"AND NEW.kind NOT IN ({_CLOSED_KINDS_SQL}) THEN "
-    "RAISE EXCEPTION 'incident is closed' USING ERRCODE = 'check_violation'; END IF; RETURN NEW;"
+    f"IF NEW.kind NOT IN ({_CLOSED_KINDS_SQL}) THEN "  # noqa: S608 - constant codes
+    "EXECUTE 'SELECT status FROM incidents_incident WHERE id = $1' INTO incident_status "
+    "USING NEW.incident_id; "
+    "IF incident_status = 'closed' THEN "
+    "RAISE EXCEPTION 'incident is closed' USING ERRCODE = 'check_violation'; END IF; END IF; "
+    "RETURN NEW;"
 )
 
 
@@ -849,6 +879,7 @@ class TimelineEntry(models.Model):
                 name="timeline_closed_case",
                 operation=pgtrigger.Insert,
                 when=pgtrigger.Before,
+                declare=[("incident_status", "varchar")],
                 func=_TIMELINE_CLOSED_CASE_SQL,
             ),
         ]
@@ -945,7 +976,8 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
-            # The sweep: unsent rows that are due or whose claim has gone stale.
+            # The worker's claim (incidents/outbox.py): unsent rows that are due or whose lease
+            # has run out.
             models.Index(
                 fields=["status", "next_attempt_at"],
                 condition=~Q(status__in=["sent", "cancelled"]),

@@ -1,6 +1,7 @@
 from django.urls import include, path, register_converter
 
 from incidents import views
+from incidents.steps import STEPS
 
 
 class ReferenceConverter:
@@ -23,21 +24,17 @@ urlpatterns = [
     path("mine/", views.mine, name="mine"),
     path("<ref:reference>/", views.detail, name="detail"),
     path("<ref:reference>/kvittering/", views.receipt, name="receipt"),
-    path("<ref:reference>/oplysninger/", views.add_information, name="add_information"),
-    path("<ref:reference>/inddaem/", views.containment, name="containment"),
-    path("<ref:reference>/underrettet/", views.people_notified, name="people_notified"),
-    path("<ref:reference>/eskaler/", views.escalate, name="escalate"),
-    path("<ref:reference>/opmaerksom/", views.awareness, name="awareness"),
-    path("<ref:reference>/vurdering/", views.assess, name="assess"),
-    path("<ref:reference>/beslutning/", views.decide, name="decide"),
-    path("<ref:reference>/datatilsynet/", views.datatilsynet, name="datatilsynet"),
-    path("<ref:reference>/registrerede/", views.subjects, name="subjects"),
-    path("<ref:reference>/oevrigt/", views.other, name="other"),
-    path("<ref:reference>/luk/", views.close, name="close"),
-    path("<ref:reference>/genaabn/", views.reopen, name="reopen"),
-    path("<ref:reference>/note/", views.note, name="note"),
-    path("<ref:reference>/besked/", views.message, name="message"),
+    # One URL per handling step, named by its action (incidents/steps.py).
+    *(
+        path(
+            f"<ref:reference>/{step.slug}/",
+            views.take_step,
+            {"action": step.action},
+            name=step.action,
+        )
+        for step in STEPS
+    ),
     path("<ref:reference>/bilag/<int:pk>/", views.attachment, name="attachment"),
     path("<ref:reference>/datatilsynet/<int:pk>/kvittering/", views.dt_receipt, name="dt_receipt"),
-    path("", include("incidents.gdpr_urls")),  # the GDPR unit's pages (incidents/gdpr_urls.py)
+    path("", include("gdpr.urls")),  # the GDPR unit's pages (gdpr/urls.py), same namespace
 ]

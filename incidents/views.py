@@ -2,36 +2,26 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db.models import Prefetch
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from incidents import forms, risk, services
+from incidents import forms, risk, selectors, services
 from incidents.access import get_incident_for_user, may
 from incidents.duties import DUTIES_BY_CODE
 from incidents.files import EXTENSIONS, download_name, sniff_content_type
 from incidents.formatting import TimeLeftFormatter
 from incidents.history import history
-from incidents.models import (
-    Category,
-    Classification,
-    Incident,
-    RiskLevel,
-    Status,
-    TimelineEntry,
-)
+from incidents.models import Category, Incident, RiskLevel, Status, TimelineEntry
+from incidents.steps import STEPS, STEPS_BY_ACTION, Step, facts
 
 # --- Reporting -------------------------------------------------------------------------------
 
@@ -43,24 +33,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
+            files = data.pop("attachments")
             try:
-                incident = services.incident_submit(
-                    reporter=request.user,
-                    category=data["category"],
-                    description=data["description"],
-                    discovered_at=data["discovered_at"],
-                    occurred_at=data["occurred_at"],
-                    personal_data=data["personal_data"],
-                    data_kinds=data["data_kinds"],
-                    affected_estimate=data["affected_estimate"],
-                    stopped=data["stopped"],
-                    stop_description=data["stop_description"],
-                    manager_informed=data["manager_informed"],
-                    it_informed=data["it_informed"],
-                    files=data["attachments"],
-                    submission_token=data["submission_token"],
-                )
+                incident = services.incident_submit(reporter=request.user, files=files, **data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -77,7 +53,17 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/report.html",
-        {"form": form, "categories": Category},
+        {
+            "form": form,
+            "categories": Category,
+            "draft_labels": {
+                "sent": _(
+                    "Din indberetning blev ikke sendt, fordi du var blevet logget ud. Det, du "
+                    "skrev, er sat ind igen: tjek det, vedhæft eventuelle filer igen, og send."
+                ),
+                "typed": _("Det, du var begyndt at skrive, er sat ind igen."),
+            },
+        },
     )
 
 
@@ -89,31 +75,30 @@ def receipt(request: HttpRequest, reference: str) -> HttpResponse:
 
 @require_GET
 def mine(request: HttpRequest) -> HttpResponse:
-    incidents = Incident.objects.filter(reporter=request.user)
-    return render(request, "incidents/mine.html", {"incidents": incidents})
+    page = selectors.my_reports(request.user, page=request.GET.get("side"))
+    return render(request, "incidents/mine.html", {"incidents": page.object_list, "page": page})
 
 
 @require_GET
 def incident_list(request: HttpRequest) -> HttpResponse:
-    incidents = Incident.objects.visible_to(request.user).select_related("reporter", "department")
     status = request.GET.get("status", "open")
-    if status == "open":
-        incidents = incidents.open()
-    elif status in Status.values:
-        incidents = incidents.filter(status=status)
     category = request.GET.get("kategori", "")
-    if category in Category.values:
-        incidents = incidents.filter(category=category)
+    page = selectors.case_list(
+        request.user, status=status, category=category, page=request.GET.get("side")
+    )
+    query = request.GET.copy()
+    query.pop("side", None)
     return render(
         request,
         "incidents/list.html",
         {
-            "incidents": incidents,
+            "incidents": page.object_list,
+            "page": page,
+            "query": query.urlencode(),
             "status": status,
             "category": category,
             "statuses": Status.choices,
             "categories": Category.choices,
-            "now": timezone.now(),
         },
     )
 
@@ -121,186 +106,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 # --- The incident page and its panels ---------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Panel:
-    action: str
-    title: str
-    form_class: type
-    url_name: str
-    initial: Callable[[Incident], dict]
-    when_open: bool = True  # shown only while the incident is open (reopen: only when closed)
-    submit: str = gettext_lazy("Gem")
-    multipart: bool = False
-
-
-def _yes_no(value: bool | None) -> str | None:
-    return None if value is None else ("yes" if value else "no")
-
-
-PANELS = [
-    Panel(
-        "escalate",
-        gettext_lazy("Overtag sagen (GDPR-enheden)"),
-        forms.EscalateForm,
-        "escalate",
-        lambda i: {},
-        submit=gettext_lazy("Overtag sagen"),
-    ),
-    Panel(
-        "containment",
-        gettext_lazy("Inddæmning: stop bruddet"),
-        forms.ContainmentForm,
-        "containment",
-        lambda i: {
-            "contained_at": i.contained_at or timezone.now(),
-            "description": i.containment_description,
-        },
-    ),
-    Panel(
-        "people_notified",
-        gettext_lazy("Leder og IT underrettet"),
-        forms.PeopleNotifiedForm,
-        "people_notified",
-        lambda i: {
-            "manager_notified_at": i.manager_notified_at,
-            "it_notified_at": i.it_notified_at,
-        },
-    ),
-    Panel(
-        "awareness",
-        gettext_lazy("Opmærksomhedstidspunkt og frist"),
-        forms.AwarenessForm,
-        "awareness",
-        lambda i: {"aware_at": i.aware_at},
-    ),
-    Panel(
-        "assess",
-        gettext_lazy("Vurdering (art. 33, stk. 5)"),
-        forms.AssessmentForm,
-        "assess",
-        lambda i: {
-            "classification": i.classification or Classification.BREACH,
-            "account": i.account,
-            "dt_incident_type": i.suggested_dt_incident_type(),
-            "breach_types": i.breach_types,
-            "subject_categories": i.subject_categories,
-            "subjects_estimate": (
-                i.subjects_estimate if i.subjects_estimate is not None else i.affected_estimate
-            ),
-            "data_kinds": i.data_kinds,
-            "records_estimate": i.records_estimate,
-            "likely_consequences": i.likely_consequences,
-            "measures_before": i.measures_before,
-            "measures_taken": i.measures_taken,
-            "measures_proposed": i.measures_proposed,
-            "identifiability": i.identifiability,
-            "malicious": i.malicious,
-            "risk_level": i.risk_level or None,
-            "risk_reasoning": i.risk_reasoning,
-            "risk_override_reason": i.risk_override_reason,
-        },
-    ),
-    Panel(
-        "decide",
-        gettext_lazy("Beslutning om anmeldelse til Datatilsynet"),
-        forms.DecisionForm,
-        "decide",
-        lambda i: {
-            "notify_decision": i.notify_decision or None,
-            "decision_reasoning": i.decision_reasoning,
-            "deviation_reason": i.decision_deviation_reason,
-        },
-    ),
-    Panel(
-        "datatilsynet",
-        gettext_lazy("Anmeldelse til Datatilsynet"),
-        forms.DtNotificationForm,
-        "datatilsynet",
-        lambda i: {"notified_at": timezone.now()},
-        submit=gettext_lazy("Registrer anmeldelse"),
-        multipart=True,
-    ),
-    Panel(
-        "subjects",
-        gettext_lazy("De registrerede (art. 34)"),
-        forms.SubjectsForm,
-        "subjects",
-        lambda i: {
-            "informed_at": i.subjects_informed_at,
-            "informed_how": i.subjects_informed_how,
-            "exemption": i.subjects_exemption,
-            "exemption_reason": i.subjects_exemption_reason,
-            "public_communication_at": i.public_communication_at,
-            "public_communication_where": i.public_communication_where,
-        },
-    ),
-    Panel(
-        "other",
-        gettext_lazy("Databehandler, politi og journalisering"),
-        forms.OtherForm,
-        "other",
-        lambda i: {
-            "processor_involved": _yes_no(i.processor_involved),
-            "processor_discovered_at": i.processor_discovered_at,
-            "processor_told_us_at": i.processor_told_us_at,
-            "police_reported": _yes_no(i.police_reported),
-            "police_reference": i.police_reference,
-            "sbsys_case_number": i.sbsys_case_number,
-        },
-    ),
-    Panel(
-        "note",
-        gettext_lazy("Intern note"),
-        forms.NoteForm,
-        "note",
-        lambda i: {},
-        submit=gettext_lazy("Gem note"),
-    ),
-    Panel(
-        "message",
-        gettext_lazy("Besked til anmelderen"),
-        forms.MessageForm,
-        "message",
-        lambda i: {},
-        submit=gettext_lazy("Send besked"),
-    ),
-    Panel(
-        "add_information",
-        gettext_lazy("Tilføj oplysninger"),
-        forms.InformationForm,
-        "add_information",
-        lambda i: {},
-        submit=gettext_lazy("Tilføj"),
-        multipart=True,
-    ),
-    Panel(
-        "close",
-        gettext_lazy("Luk sagen"),
-        forms.CloseForm,
-        "close",
-        lambda i: {},
-        submit=gettext_lazy("Luk sagen"),
-    ),
-    Panel(
-        "reopen",
-        gettext_lazy("Genåbn sagen"),
-        forms.ReopenForm,
-        "reopen",
-        lambda i: {},
-        when_open=False,
-        submit=gettext_lazy("Genåbn"),
-    ),
-]
-PANELS_BY_ACTION = {panel.action: panel for panel in PANELS}
-
-
-def _visible_panels(user, incident: Incident) -> list[Panel]:
+def _visible_steps(user, incident: Incident) -> list[Step]:
     return [
-        panel
-        for panel in PANELS
-        if may(user, incident, panel.action)
-        and panel.when_open == incident.is_open
-        and not (panel.action == "datatilsynet" and incident.notify_decision != "notify")
+        step
+        for step in STEPS
+        if step.shown(incident)
+        and may(user, incident, step.action)
+        and step.offered(user, incident)
     ]
 
 
@@ -315,39 +127,15 @@ def _unfolded_actions(missing: list[str], blockers: list[str]) -> set[str]:
     return actions
 
 
-def _form(panel: Panel, incident: Incident, *args, **kwargs):
-    if issubclass(panel.form_class, forms.VersionedForm):
+def _form(step: Step, incident: Incident, *args, **kwargs):
+    if step.versioned:
         kwargs["incident"] = incident
-    return panel.form_class(*args, prefix=panel.action, **kwargs)
-
-
-def _unbound_form(panel: Panel, incident: Incident):
-    initial = panel.initial(incident)
-    if issubclass(panel.form_class, forms.VersionedForm):
-        initial["version"] = incident.version
-    return _form(panel, incident, initial=initial)
+    return step.form(*args, prefix=step.action, **kwargs)
 
 
 def _render_detail(
     request: HttpRequest, incident: Incident, *, bound=None, status: int = 200
 ) -> HttpResponse:
-    incident = (
-        Incident.objects.select_related(
-            "reporter",
-            "department",
-            "manager",
-            "owner",
-            "contained_by",
-            "assessed_by",
-            "decided_by",
-        )
-        .prefetch_related(
-            "dt_notifications",
-            "attachments",
-            Prefetch("timeline", queryset=TimelineEntry.objects.select_related("actor", "body")),
-        )
-        .get(pk=incident.pk)
-    )
     internal = may(request.user, incident, "internal")
     read_messages = may(request.user, incident, "read_messages")
     timeline = [
@@ -366,18 +154,37 @@ def _render_detail(
     missing = incident.missing_items(now)
     blockers = incident.close_blockers() if internal else []
     unfolded = _unfolded_actions(missing, blockers)
+    # The panel just saved stays open, with its confirmation in it.
+    unfolded |= {
+        m.extra_tags.removeprefix("panel-")
+        for m in messages.get_messages(request)
+        if m.extra_tags.startswith("panel-")
+    }
     panels = []
-    for panel in _visible_panels(request.user, incident):
-        if bound is not None and bound.prefix == panel.action:
-            panels.append((panel, bound, True))  # its errors or the conflict must be seen
+    for step in _visible_steps(request.user, incident):
+        if bound is not None and bound.prefix == step.action:
+            panels.append((step, bound, True))  # its errors or the conflict must be seen
         else:
-            panels.append((panel, _unbound_form(panel, incident), panel.action in unfolded))
+            form = _form(step, incident, initial=step.initial_for(incident))
+            panels.append((step, form, step.action in unfolded))
     return render(
         request,
         "incidents/detail.html",
         {
             "incident": incident,
             "history": history(timeline, internal=internal),
+            "bound_errors": bound if bound is not None and bound.errors else None,
+            "error_title": (
+                _("Det blev ikke gemt. Ret dette i „%(panel)s“:")
+                % {"panel": STEPS_BY_ACTION[bound.prefix].title}
+                if bound is not None
+                else ""
+            ),
+            "panel_labels": {
+                "restored": _("Det, du skrev her, er ikke gemt endnu – det er sat ind igen."),
+                "forget": _("Glem det"),
+            },
+            "facts": facts(incident) if internal else [],
             "internal": internal,
             "panels": panels,
             "now": now,
@@ -407,28 +214,34 @@ def _informed_after_decision(incident: Incident) -> str:
 
 @require_GET
 def detail(request: HttpRequest, reference: str) -> HttpResponse:
-    incident = get_incident_for_user(request.user, reference)
+    incident = selectors.incident_for_page(request.user, reference)
     services.incident_log_view(incident=incident, viewer=request.user)
     return _render_detail(request, incident)
 
 
-def _act(request: HttpRequest, reference: str, action: str, perform: Callable) -> HttpResponse:
-    """Shared by the panel views: bind, call the service, redirect or re-render with errors."""
+@require_POST
+def take_step(request: HttpRequest, reference: str, action: str) -> HttpResponse:
+    """Every panel posts here (incidents/urls.py, one URL per step): bind the step's form, call
+    its service, redirect, or show the page again with the errors and what was typed."""
+    step = STEPS_BY_ACTION[action]
+    if step.sensitive:
+        # What sensitive_post_parameters() does: the reporter's words stay out of error reports.
+        request.sensitive_post_parameters = "__ALL__"
     incident = get_incident_for_user(request.user, reference, for_change=action)
-    panel = PANELS_BY_ACTION[action]
-    form = _form(panel, incident, request.POST, request.FILES)
+    form = _form(step, incident, request.POST, request.FILES)
     if form.is_valid():
         data = dict(form.cleaned_data)
         expected_version = data.pop("version", None)
+        arguments = step.arguments(data)
+        if step.versioned:
+            arguments["expected_version"] = expected_version
         try:
-            perform(
-                incident=incident, actor=request.user, expected_version=expected_version, **data
-            )
+            getattr(services, step.service)(incident=incident, actor=request.user, **arguments)
         except services.StaleIncident as stale:
             # Keep what they typed, but against the version they have now been shown.
             fresh = request.POST.copy()
             fresh[f"{action}-version"] = str(stale.current.version)
-            form = _form(panel, stale.current, fresh, request.FILES)
+            form = _form(step, stale.current, fresh, request.FILES)
             form.is_valid()
             form.add_error(
                 None,
@@ -438,13 +251,21 @@ def _act(request: HttpRequest, reference: str, action: str, perform: Callable) -
                 ),
             )
             messages.error(request, _("Sagen er ændret af en anden. Din ændring er ikke gemt."))
-            return _render_detail(request, stale.current, bound=form, status=409)
+            current = selectors.incident_for_page(request.user, reference)
+            return _render_detail(request, current, bound=form, status=409)
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Gemt."))
-            return redirect(reverse("incidents:detail", args=[incident.reference]))
-    return _render_detail(request, incident, bound=form, status=400)
+            # The confirmation stands in the panel that was saved, and the page returns there.
+            messages.success(
+                request,
+                _("%(step)s: gemt.") % {"step": step.title},
+                extra_tags=f"panel-{step.action}",
+            )
+            url = reverse("incidents:detail", args=[incident.reference])
+            return redirect(f"{url}#panel-{step.action}")
+    page_incident = selectors.incident_for_page(request.user, reference)
+    return _render_detail(request, page_incident, bound=form, status=400)
 
 
 def _add_errors(form, error: ValidationError) -> None:
@@ -453,87 +274,6 @@ def _add_errors(form, error: ValidationError) -> None:
         return
     for field, errors in error.error_dict.items():
         form.add_error(field if field in form.fields else None, errors)
-
-
-def _without_version(service: Callable) -> Callable:
-    def call(*, expected_version=None, **kwargs):
-        return service(**kwargs)
-
-    return call
-
-
-@require_POST
-def escalate(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "escalate", services.incident_escalate)
-
-
-@require_POST
-def containment(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "containment", services.incident_record_containment)
-
-
-@require_POST
-def people_notified(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "people_notified", services.incident_record_people_notified)
-
-
-@require_POST
-def awareness(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "awareness", services.incident_change_awareness)
-
-
-@require_POST
-def assess(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "assess", services.incident_assess)
-
-
-@require_POST
-def decide(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "decide", services.incident_decide)
-
-
-@require_POST
-def datatilsynet(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "datatilsynet", services.incident_record_dt_notification)
-
-
-@require_POST
-def subjects(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "subjects", services.incident_record_subjects)
-
-
-@require_POST
-def other(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "other", services.incident_record_other)
-
-
-@require_POST
-def close(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "close", services.incident_close)
-
-
-@require_POST
-def reopen(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "reopen", services.incident_reopen)
-
-
-@require_POST
-def note(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "note", _without_version(services.incident_add_note))
-
-
-@require_POST
-def message(request: HttpRequest, reference: str) -> HttpResponse:
-    return _act(request, reference, "message", _without_version(services.incident_send_message))
-
-
-@sensitive_post_parameters()
-@require_POST
-def add_information(request: HttpRequest, reference: str) -> HttpResponse:
-    def perform(*, attachments, **kwargs):
-        return services.incident_add_information(files=attachments, **kwargs)
-
-    return _act(request, reference, "add_information", _without_version(perform))
 
 
 # --- Files -----------------------------------------------------------------------------------

@@ -312,7 +312,7 @@ def release() -> str:
     the same release share pages; a deployment starts afresh.
     """
     digest = hashlib.sha256(django.get_version().encode())
-    for folder in ("portal", "guidance", "incidents", "templates"):
+    for folder in ("portal", "guidance", "incidents", "gdpr"):
         for path in sorted((Path(settings.BASE_DIR) / folder).rglob("*")):
             if path.suffix in {".py", ".html", ".txt", ".toml"} and path.is_file():
                 digest.update(str(path.relative_to(settings.BASE_DIR)).encode())

@@ -11,7 +11,7 @@ import re
 
 from gunicorn.glogging import Logger
 
-# Calendar feed addresses carry their secret token (incidents/gdpr_urls.py, calendar_feed).
+# Calendar feed addresses carry their secret token (gdpr/urls.py, calendar_feed).
 _SECRET_PATHS = [re.compile(r"(/kalender/)[^/?]+(\.ics)")]
 
 

@@ -100,6 +100,22 @@ class RoleMapping(models.Model):
         return f"{self.group_id} → {self.get_role_display()}"
 
 
+class WorkerHeartbeat(models.Model):
+    """A running `manage.py run_worker` says it is alive, once per loop; /healthz reads the
+    newest. One row per worker process; a worker removes its own when it stops."""
+
+    name = models.CharField(max_length=200, unique=True)  # host:pid
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("baggrundsproces")
+        verbose_name_plural = _("baggrundsprocesser")
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Session(AbstractBaseSession):
     """A login session that names its user, so that one query reads the session, the user and
     their roles (portal.sessions). Deleting a user ends their sessions."""
@@ -145,7 +161,7 @@ class CacheEntry(models.Model):
     """The table of Django's database cache (CACHES), made by a migration rather than
     `createcachetable`: `migrate` is all a deployment needs, and tests flush it with the rest.
 
-    Unlogged (migration 0005): PostgreSQL empties it after a crash, which a cache may lose.
+    Unlogged (migration 0006): PostgreSQL empties it after a crash, which a cache may lose.
     """
 
     cache_key = models.CharField(max_length=255, primary_key=True)

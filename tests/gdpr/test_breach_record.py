@@ -13,7 +13,7 @@ import pytest
 import time_machine
 from django.urls import reverse
 
-from incidents import breach_record, risk
+from incidents import breach_record, register, risk
 from incidents.models import Incident
 from tests.incidents.conftest import make_incident
 from tests.incidents.steps import (
@@ -294,7 +294,7 @@ def test_no_csv_cell_starts_with_a_formula_character(client, gdpr_user, it_user,
     client.force_login(gdpr_user)
     (row,) = csv_rows(client)
     for value in row.values():
-        assert not value.startswith(breach_record.FORMULA_STARTS), value
+        assert not value.startswith(register.FORMULA_STARTS), value
     assert row["Faktiske omstændigheder"] == "'@SUM(1+1)"
 
 

@@ -265,9 +265,9 @@ def test_the_year_is_the_danish_calendar_year(client, gdpr_user, reporter):
 def test_the_register_page_shows_a_hundred_at_a_time(
     client, gdpr_user, notified, not_notified, monkeypatch
 ):
-    from incidents import gdpr_views
+    from gdpr import selectors
 
-    monkeypatch.setattr(gdpr_views, "REGISTER_PAGE_SIZE", 1)
+    monkeypatch.setattr(selectors, "REGISTER_PAGE_SIZE", 1)
     client.force_login(gdpr_user)
     url = reverse("incidents:register")
     first = client.get(url, {"aar": "2026"}).text
@@ -280,36 +280,6 @@ def test_the_register_page_shows_a_hundred_at_a_time(
     assert notified.reference in second
     assert not_notified.reference not in second
     assert "Høj risiko for den registrerede." in second
-
-
-@pytest.mark.parametrize("language", ["da", "en"])
-def test_the_registers_fast_formatting_matches_the_templates(language):
-    """The register builds lines from look-up tables; they must say what the filters say."""
-    from django.utils import translation
-
-    from incidents.breach_record import RegisterFormatter
-    from incidents.templatetags.incidents import dk_datetime
-
-    with translation.override(language):
-        formatter = RegisterFormatter()
-        moments = [
-            datetime(2026, month, day, hour, minute, tzinfo=CPH)
-            for month in range(1, 13)
-            for day, hour, minute in [(1, 0, 0), (9, 9, 5), (28, 23, 59)]
-        ]
-        # Around the summer-time changes, and a UTC value that is another day in Copenhagen.
-        moments += [
-            datetime(2026, 3, 29, 0, 30, tzinfo=ZoneInfo("UTC")) + timedelta(minutes=30 * n)
-            for n in range(6)
-        ]
-        moments += [
-            datetime(2026, 10, 25, 0, 0, tzinfo=ZoneInfo("UTC")) + timedelta(minutes=30 * n)
-            for n in range(6)
-        ]
-        moments.append(datetime(2025, 12, 31, 23, 30, tzinfo=ZoneInfo("UTC")))
-        for moment in moments:
-            assert formatter.datetime(moment) == dk_datetime(moment), moment
-        assert formatter.datetime(None) == dk_datetime(None) == ""
 
 
 @pytest.mark.parametrize("year", ["abc", "1900", "20266", "-1"])

@@ -59,6 +59,8 @@ TABLE: dict[str, tuple[str, str]] = {
     # The admin's own login is shadowed by ours (same path); its logout sends non-staff home.
     "admin:login": ("L 403 403 403 403 403 403 R", "L 403 403 403 403 403 403 R"),
     "admin:logout": ("L R R R R R R *", "L R R R R R R *"),
+    # For the proxy and monitoring: no login, the same numbers for everyone; GET and HEAD only.
+    "healthz": ("200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405"),
     # --- Guidance ----------------------------------------------------------------------------
     "guidance:home": (EVERYONE, NOT_POST),
     "guidance:section": (EVERYONE, NOT_POST),

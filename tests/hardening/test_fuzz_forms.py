@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from incidents.forms import ReportForm
 from incidents.models import Attachment, Incident, TimelineEntry
-from incidents.views import PANELS
+from incidents.steps import STEPS as PANELS
 from portal.forms import LoginForm
 from tests.hardening.access_table import PERSONAS
 from tests.hardening.world import build_world
@@ -131,10 +131,10 @@ def test_every_handling_panel_survives_hostile_input(world, panel):
     persona = "reporter" if panel.action == "add_information" else "gdpr_user"
     client = Client()
     client.force_login(world.personas[persona])
-    url = reverse(f"incidents:{panel.url_name}", args=[world.incident.reference])
+    url = reverse(f"incidents:{panel.action}", args=[world.incident.reference])
 
     @FUZZ
-    @given(data=hostile_data(panel.form_class, prefix=panel.action))
+    @given(data=hostile_data(panel.form, prefix=panel.action))
     def run(data):
         before = snapshot()
         assert_safe(client.post(url, data), data, before)

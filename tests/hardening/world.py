@@ -14,6 +14,7 @@ from guidance.content import import_folder
 from guidance.first_aid import GUIDES
 from guidance.models import Section
 from incidents.models import Attachment, DatatilsynetNotification, Incident
+from portal.models import WorkerHeartbeat
 from tests.incidents.conftest import make_incident
 from tests.incidents.steps import assess, decide, notify
 
@@ -49,6 +50,9 @@ def build_world(personas: dict) -> World:
         receipt=SimpleUploadedFile("kvittering.pdf", PDF, content_type="application/pdf"),
     )
     incident.refresh_from_db()
+    # A worker is running, so /healthz answers 200.
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(name="world:1", started_at=now, seen_at=now)
     return World(
         incident=incident,
         attachment=incident.attachments.get(),

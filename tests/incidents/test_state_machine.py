@@ -26,7 +26,7 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from incidents import breach_record, duties, services
+from incidents import breach_record, duties, register, services
 from incidents.breach_record import PROMISABLE
 from incidents.history import CHANGED
 from incidents.models import (
@@ -585,7 +585,7 @@ class IncidentMachine(RuleBasedStateMachine):
     def check_record(self, incident):
         """The register and the draft say what the record says."""
         year = incident.reported_at.astimezone(CPH).year
-        firsts = breach_record.first_notifications(year, pks=[incident.pk])
+        firsts = register.first_notifications(year, pks=[incident.pk])
         initial = incident.initial_dt_notification()
         assert firsts.get(incident.pk, (None,))[0] == (initial.notified_at if initial else None)
         items = breach_record.draft_items(incident, now=self.now)
