@@ -8,7 +8,7 @@ def test_an_employee_logs_in_and_lands_on_the_front_page(client, reporter):
     response = client.post(reverse("login"), {"username": "rikke", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert "Anmeld et sikkerhedsbrud" in client.get("/").text
+    assert "Indberet et sikkerhedsbrud" in client.get("/").text
 
 
 def test_a_wrong_password_gets_a_danish_error_and_keeps_the_username(client, reporter):
