@@ -7,73 +7,182 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('incidents', '0005_breach_record_invariants'),
+        ("incidents", "0005_breach_record_invariants"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.RemoveConstraint(
-            model_name='notification',
-            name='one_notification_per_incident_kind_recipient_deadline',
+            model_name="notification",
+            name="one_notification_per_incident_kind_recipient_deadline",
         ),
         migrations.AddField(
-            model_name='incident',
-            name='manager_acted_at',
-            field=models.DateTimeField(blank=True, null=True, verbose_name='lederen har handlet'),
+            model_name="incident",
+            name="manager_acted_at",
+            field=models.DateTimeField(blank=True, null=True, verbose_name="lederen har handlet"),
         ),
         migrations.AddField(
-            model_name='notification',
-            name='about',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='incidents.timelineentry'),
+            model_name="notification",
+            name="about",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="incidents.timelineentry",
+            ),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='data_kinds',
-            field=django.contrib.postgres.fields.ArrayField(base_field=models.CharField(choices=[('ordinary', 'Almindelige personoplysninger (fx navn, adresse, telefon)'), ('cpr', 'CPR-numre'), ('sensitive', 'Følsomme oplysninger, fx helbred, etnisk oprindelse, religion eller fagforening'), ('criminal', 'Oplysninger om strafbare forhold'), ('financial', 'Økonomiske oplysninger'), ('credentials', 'Brugernavne og adgangskoder')], max_length=16), blank=True, default=list, size=None, verbose_name='typer af oplysninger'),
+            model_name="incident",
+            name="data_kinds",
+            field=django.contrib.postgres.fields.ArrayField(
+                base_field=models.CharField(
+                    choices=[
+                        ("ordinary", "Almindelige personoplysninger (fx navn, adresse, telefon)"),
+                        ("cpr", "CPR-numre"),
+                        (
+                            "sensitive",
+                            "Følsomme oplysninger, fx helbred, etnisk oprindelse, religion eller fagforening",
+                        ),
+                        ("criminal", "Oplysninger om strafbare forhold"),
+                        ("financial", "Økonomiske oplysninger"),
+                        ("credentials", "Brugernavne og adgangskoder"),
+                    ],
+                    max_length=16,
+                ),
+                blank=True,
+                default=list,
+                size=None,
+                verbose_name="typer af oplysninger",
+            ),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='reported_at',
-            field=models.DateTimeField(verbose_name='indberettet'),
+            model_name="incident",
+            name="reported_at",
+            field=models.DateTimeField(verbose_name="indberettet"),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='reporter',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='reported_incidents', to=settings.AUTH_USER_MODEL, verbose_name='indberetter'),
+            model_name="incident",
+            name="reporter",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="reported_incidents",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="indberetter",
+            ),
         ),
         migrations.AlterField(
-            model_name='incident',
-            name='status',
-            field=models.CharField(choices=[('reported', 'Modtaget'), ('escalated', 'Under behandling'), ('closed', 'Afsluttet')], default='reported', max_length=16, verbose_name='status'),
+            model_name="incident",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("reported", "Modtaget"),
+                    ("escalated", "Under behandling"),
+                    ("closed", "Afsluttet"),
+                ],
+                default="reported",
+                max_length=16,
+                verbose_name="status",
+            ),
         ),
         migrations.AlterField(
-            model_name='incidenttext',
-            name='kind',
-            field=models.CharField(choices=[('information', 'Oplysninger fra indberetteren'), ('message', 'Besked til indberetteren'), ('note', 'Intern note'), ('manager_action', 'Hvad lederen har gjort'), ('awareness_reason', 'Begrundelse for nyt opmærksomhedstidspunkt'), ('reopen_reason', 'Begrundelse for genåbning')], max_length=24, verbose_name='type'),
+            model_name="incidenttext",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("information", "Oplysninger fra indberetteren"),
+                    ("message", "Besked til indberetteren"),
+                    ("note", "Intern note"),
+                    ("manager_action", "Hvad lederen har gjort"),
+                    ("awareness_reason", "Begrundelse for nyt opmærksomhedstidspunkt"),
+                    ("reopen_reason", "Begrundelse for genåbning"),
+                ],
+                max_length=24,
+                verbose_name="type",
+            ),
         ),
         migrations.AlterField(
-            model_name='notification',
-            name='kind',
-            field=models.CharField(choices=[('new_report_gdpr', 'Ny indberetning til GDPR-enheden'), ('new_report_it', 'Ny indberetning til IT'), ('new_report_manager', 'Ny indberetning til lederen'), ('receipt_reporter', 'Kvittering til indberetteren'), ('reminder_24h', 'Påmindelse: 24 timer til fristen'), ('reminder_6h', 'Påmindelse: 6 timer til fristen'), ('deadline_passed', 'Fristen er overskredet'), ('message_reporter', 'Ny besked til indberetteren'), ('information_handler', 'Nye oplysninger til sagsbehandleren')], max_length=32),
+            model_name="notification",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("new_report_gdpr", "Ny indberetning til GDPR-enheden"),
+                    ("new_report_it", "Ny indberetning til IT"),
+                    ("new_report_manager", "Ny indberetning til lederen"),
+                    ("receipt_reporter", "Kvittering til indberetteren"),
+                    ("reminder_24h", "Påmindelse: 24 timer til fristen"),
+                    ("reminder_6h", "Påmindelse: 6 timer til fristen"),
+                    ("deadline_passed", "Fristen er overskredet"),
+                    ("message_reporter", "Ny besked til indberetteren"),
+                    ("information_handler", "Nye oplysninger til sagsbehandleren"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='timelineentry',
-            name='kind',
-            field=models.CharField(choices=[('reported', 'Indberettet'), ('viewed', 'Set'), ('information_added', 'Oplysninger tilføjet'), ('containment', 'Bruddet stoppet'), ('people_notified', 'Leder/IT underrettet'), ('escalated', 'Overtaget af GDPR-enheden'), ('aware_changed', 'Opmærksomhedstidspunkt ændret'), ('assessed', 'Vurderet'), ('decided', 'Beslutning'), ('decision_withdrawn', 'Beslutning trukket tilbage'), ('dt_notified', 'Anmeldt til Datatilsynet'), ('subjects', 'Registrerede'), ('records', 'Øvrige oplysninger'), ('note', 'Intern note'), ('message', 'Besked'), ('manager_acted', 'Lederen har handlet'), ('closed', 'Lukket'), ('reopened', 'Genåbnet'), ('email_sent', 'E-mail sendt'), ('retention', 'Opbevaringsperiode udløbet')], max_length=32),
+            model_name="timelineentry",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("reported", "Indberettet"),
+                    ("viewed", "Set"),
+                    ("information_added", "Oplysninger tilføjet"),
+                    ("containment", "Bruddet stoppet"),
+                    ("people_notified", "Leder/IT underrettet"),
+                    ("escalated", "Overtaget af GDPR-enheden"),
+                    ("aware_changed", "Opmærksomhedstidspunkt ændret"),
+                    ("assessed", "Vurderet"),
+                    ("decided", "Beslutning"),
+                    ("decision_withdrawn", "Beslutning trukket tilbage"),
+                    ("dt_notified", "Anmeldt til Datatilsynet"),
+                    ("subjects", "Registrerede"),
+                    ("records", "Øvrige oplysninger"),
+                    ("note", "Intern note"),
+                    ("message", "Besked"),
+                    ("manager_acted", "Lederen har handlet"),
+                    ("closed", "Lukket"),
+                    ("reopened", "Genåbnet"),
+                    ("email_sent", "E-mail sendt"),
+                    ("retention", "Opbevaringsperiode udløbet"),
+                ],
+                max_length=32,
+            ),
         ),
         migrations.AlterField(
-            model_name='timelineentry',
-            name='visibility',
-            field=models.CharField(choices=[('internal', 'Intern'), ('reporter', 'Synlig for indberetteren')], default='internal', max_length=16),
+            model_name="timelineentry",
+            name="visibility",
+            field=models.CharField(
+                choices=[("internal", "Intern"), ("reporter", "Synlig for indberetteren")],
+                default="internal",
+                max_length=16,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.UniqueConstraint(fields=('incident', 'kind', 'recipient_email', 'deadline', 'about'), name='one_notification_per_incident_kind_recipient_deadline', nulls_distinct=False),
+            model_name="notification",
+            constraint=models.UniqueConstraint(
+                fields=("incident", "kind", "recipient_email", "deadline", "about"),
+                name="one_notification_per_incident_kind_recipient_deadline",
+                nulls_distinct=False,
+            ),
         ),
         migrations.AddConstraint(
-            model_name='notification',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('kind__in', ['message_reporter', 'information_handler']), ('about__isnull', False)), models.Q(models.Q(('kind__in', ['message_reporter', 'information_handler']), _negated=True), ('about__isnull', True)), _connector='OR'), name='notification_conversation_names_its_line'),
+            model_name="notification",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    models.Q(
+                        ("kind__in", ["message_reporter", "information_handler"]),
+                        ("about__isnull", False),
+                    ),
+                    models.Q(
+                        models.Q(
+                            ("kind__in", ["message_reporter", "information_handler"]), _negated=True
+                        ),
+                        ("about__isnull", True),
+                    ),
+                    _connector="OR",
+                ),
+                name="notification_conversation_names_its_line",
+            ),
         ),
     ]
