@@ -170,6 +170,11 @@ class PortalUserAdmin(DanishPermissionsMixin, UserAdmin):
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("groups")
 
+    def response_add(self, request: HttpRequest, obj: User, post_url_continue=None):
+        # Django's UserAdmin goes on to the change page after adding, where the rest of its form
+        # was; here the add page asked everything, so "Gem" means done, as for any other model.
+        return admin.ModelAdmin.response_add(self, request, obj, post_url_continue)
+
     def save_model(self, request: HttpRequest, obj: User, form, change: bool) -> None:
         data = form.cleaned_data
         people.person_save(
