@@ -323,3 +323,30 @@ def test_admin_status_alone_does_not_let_anyone_add_people(client, db):
     response = client.post(reverse("admin:auth_user_add"), {"username": "mallory"})
     assert response.status_code == 403
     assert not User.objects.filter(username="mallory").exists()
+
+
+# --- Failed logins -------------------------------------------------------------------------------
+
+
+def test_an_administrator_sees_a_lockout_and_lifts_it(client, superuser, reporter, settings):
+    from axes.models import AccessAttempt
+
+    AccessAttempt.objects.create(
+        username="rikke",
+        ip_address="10.0.0.7",
+        user_agent="Firefox",
+        http_accept="*/*",
+        path_info="/log-ind/",
+        get_data="",
+        post_data="",
+        failures_since_start=settings.AXES_FAILURE_LIMIT,
+    )
+    client.force_login(superuser)
+    url = reverse("admin:portal_loginattempt_changelist")
+    text = page_text(client.get(url))
+    assert "rikke" in text and "10.0.0.7" in text
+    assert "Spærret indtil" in text
+    attempt = AccessAttempt.objects.get()
+    response = client.post(url, {"action": "unlock", "_selected_action": [attempt.pk]}, follow=True)
+    assert "personen kan logge ind igen" in response.text
+    assert not AccessAttempt.objects.exists()
