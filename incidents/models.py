@@ -192,7 +192,9 @@ def _changed_except(fields: tuple[str, ...]) -> str:
 
 class Incident(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        _("indsendelsesnøgle"), null=True, blank=True, unique=True, editable=False
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -393,9 +395,9 @@ class Incident(models.Model):
     )
 
     # Optimistic concurrency: every service change bumps it; a form carries the version it saw.
-    version = models.PositiveIntegerField(default=1)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated = models.DateTimeField(_("senest ændret"), auto_now=True)
 
     # The rule of `notified_late` below, for queries (the register, the statistics).
     LATE = Q(notify_decision="notify", clock_stopped_at__gt=F("notification_deadline"))
@@ -681,11 +683,19 @@ class DatatilsynetNotification(models.Model):
         FOLLOW_UP = "follow_up", _("Opfølgende anmeldelse")
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="dt_notifications"
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="dt_notifications",
+        verbose_name=_("sikkerhedsbrud"),
     )
     phase = models.CharField(_("fase"), max_length=16, choices=Phase.choices)
     follows = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("følger op på"),
     )
     notified_at = models.DateTimeField(_("anmeldt til Datatilsynet"))
     dt_reference = models.CharField(_("Datatilsynets journalnummer"), max_length=100, blank=True)
@@ -700,7 +710,10 @@ class DatatilsynetNotification(models.Model):
         models.CharField(max_length=32), default=list, blank=True, verbose_name=_("eftersendt")
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registreret af"),
     )
     recorded_at = models.DateTimeField(_("registreret"))
 
@@ -799,10 +812,17 @@ class IncidentText(models.Model):
     # The conversation with the reporter and the notes: removed after the retention period.
     PERSONAL_KINDS = (Kind.INFORMATION, Kind.MESSAGE, Kind.NOTE, Kind.MANAGER_ACTION)
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="texts")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="texts", verbose_name=_("sikkerhedsbrud")
+    )
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
     text = models.TextField(_("tekst"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("skrevet af"),
+    )
     written_at = models.DateTimeField(_("skrevet"))
     removed_at = models.DateTimeField(_("slettet efter opbevaringsperioden"), null=True)
 
@@ -885,20 +905,35 @@ class TimelineEntry(models.Model):
         INTERNAL = "internal", _("Intern")
         REPORTER = "reporter", _("Synlig for indberetteren")
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="timeline")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="timeline",
+        verbose_name=_("sikkerhedsbrud"),
     )
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    at = models.DateTimeField(_("tidspunkt"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("udført af"),
+    )
+    kind = models.CharField(_("hændelse"), max_length=32, choices=Kind.choices)
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
+        _("synlighed"), max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
     )
     # {field: [old, new]} with codes, ISO times, numbers and ids; a free-text field that changed
     # is recorded as {field: "changed"}, never with its words. Other facts under their own keys.
-    changes = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(_("ændringer"), default=dict, blank=True)
     body = models.ForeignKey(
-        IncidentText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentText,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tekst"),
     )
 
     class Meta:
@@ -924,15 +959,23 @@ class TimelineEntry(models.Model):
 class Attachment(models.Model):
     MAX_SIZE = 10 * 1024 * 1024
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=_attachment_path)
-    original_name = models.CharField(_("filnavn"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("sikkerhedsbrud"),
     )
-    uploaded_at = models.DateTimeField()
+    file = models.FileField(_("fil"), upload_to=_attachment_path)
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    content_type = models.CharField(_("filtype"), max_length=100)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tilføjet af"),
+    )
+    uploaded_at = models.DateTimeField(_("tilføjet"))
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
