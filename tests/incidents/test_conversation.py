@@ -163,6 +163,9 @@ def test_the_manager_confirms_on_the_case_page(client, incident, manager):
     client.force_login(manager)
     page = client.get(reverse("incidents:detail", args=[incident.reference]))
     assert "Bekræft, at jeg har handlet" in page.content.decode()
+    # What happens next is told to the manager, not as if they were the reporter.
+    assert "En medarbejder i din afdeling har indberettet" in page.content.decode()
+    assert "Din indberetning er modtaget" not in page.content.decode()
 
     answer = client.post(
         reverse("incidents:manager_acted", args=[incident.reference]), {"text": ""}
@@ -172,6 +175,7 @@ def test_the_manager_confirms_on_the_case_page(client, incident, manager):
     assert incident.manager_acted_at is not None
     page = client.get(reverse("incidents:detail", args=[incident.reference]))
     assert "Bekræft, at jeg har handlet" not in page.content.decode()
+    assert "Du har bekræftet, at du har handlet." in page.content.decode()
 
 
 @pytest.mark.django_db
