@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.contrib.sessions.base_session import AbstractBaseSession
 from django.db import models
@@ -100,6 +101,17 @@ class RoleMapping(models.Model):
         return f"{self.group_id} → {self.get_role_display()}"
 
 
+class LoginAttempt(AccessAttempt):
+    """django-axes' record of failed password logins per username and address, under a Danish
+    name for the admin, where an administrator lifts a lockout before it runs out."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-attempt_time"]
+        verbose_name = _("mislykket log ind")
+        verbose_name_plural = _("mislykkede log ind")
+
+
 class WorkerHeartbeat(models.Model):
     """A running `manage.py run_worker` says it is alive, once per loop; /healthz reads the
     newest. One row per worker process; a worker removes its own when it stops."""
@@ -161,7 +173,7 @@ class CacheEntry(models.Model):
     """The table of Django's database cache (CACHES), made by a migration rather than
     `createcachetable`: `migrate` is all a deployment needs, and tests flush it with the rest.
 
-    Unlogged (migration 0006): PostgreSQL empties it after a crash, which a cache may lose.
+    Unlogged (migration 0007): PostgreSQL empties it after a crash, which a cache may lose.
     """
 
     cache_key = models.CharField(max_length=255, primary_key=True)

@@ -9,7 +9,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ("guidance", "0005_starter_synonyms"),
         # The triggers write portal's version table.
-        ("portal", "0006_content_version_and_cache"),
+        ("portal", "0007_content_version_and_cache"),
     ]
 
     operations = [

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0005_session_with_user"),
+        ("portal", "0006_session_with_user"),
     ]
 
     operations = [

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("portal", "0004_worker_heartbeat"),
+        ("portal", "0005_login_attempt"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
