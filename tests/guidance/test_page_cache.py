@@ -165,6 +165,30 @@ def test_a_role_given_or_taken_changes_the_menu_of_a_cached_page_on_the_very_nex
     assert ">Sager<" not in client.get("/kontakt/").text
 
 
+def test_a_role_given_in_the_admin_shows_on_the_very_next_request(reporter, superuser):
+    employee = as_user(reporter)
+    assert ">Sager<" not in employee.get("/kontakt/").text
+    assert ">Sager<" not in employee.get("/soeg/?q=virus").text
+    profile = reporter.profile
+    response = as_user(superuser).post(
+        reverse("admin:auth_user_change", args=[reporter.pk]),
+        {
+            "username": reporter.username,
+            "first_name": reporter.first_name,
+            "last_name": reporter.last_name,
+            "email": reporter.email,
+            "department": profile.department_id,
+            "manager": profile.manager_id or "",
+            "roles": [roles.MANAGERS],
+            "is_active": "on",
+            "_save": "Gem",
+        },
+    )
+    assert response.status_code == 302
+    assert ">Sager<" in employee.get("/kontakt/").text
+    assert ">Sager<" in employee.get("/soeg/?q=virus").text
+
+
 def test_people_with_different_roles_get_their_own_menus_from_one_cache(
     reporter, manager, gdpr_user, superuser
 ):
