@@ -12,6 +12,37 @@ from django.contrib.auth.models import User
 from portal import roles
 from tests.personas import PASSWORD, make_person
 
+
+def _serialized_rollback(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    return bool(marker and marker.kwargs.get("serialized_rollback"))
+
+
+def _transactional(item: pytest.Item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "live_server" in fixtures
+        or "transactional_db" in fixtures
+    )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Serialized-rollback tests first among the transactional ones (after pytest-django's order).
+
+    Any other transactional test's flush runs post_migrate, which makes the content types and
+    permissions again under new ids; a serialized-rollback test then loads the copy taken after
+    migrating (the old ids) and collides with them at setup. A serialized-rollback test's flush
+    leaves the tables empty instead, which the others handle.
+    """
+    block = [index for index, item in enumerate(items) if _transactional(item)]
+    if not block:
+        return
+    start, end = block[0], block[-1] + 1
+    items[start:end] = sorted(items[start:end], key=lambda item: not _serialized_rollback(item))
+
+
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = [
     "--no-sandbox",
