@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,6 +18,8 @@ urlpatterns = [
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("sikkerhedsbrud/", include("incidents.urls")),
+    # NIS2 on an incident: only for an NIS2 entity (nis2/urls.py).
+    *([path("sikkerhedsbrud/", include("nis2.urls"))] if settings.NIS2_ENABLED else []),
     path("", include("guidance.urls")),
 ]
 

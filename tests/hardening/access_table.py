@@ -107,6 +107,14 @@ TABLE: dict[str, tuple[str, str]] = {
         "404  404  404  404  404  404  404  404",
         "405  405  405  405  405  405  405  405",
     ),
+    # --- NIS2 on an incident (IT and the GDPR unit; the reporter and manager see the case) -------
+    "nis2:case": (STAFF, NOT_POST),
+    "nis2:assess": (NOT_GET, HANDS_ON),
+    "nis2:details": (NOT_GET, HANDS_ON),
+    "nis2:submit": (NOT_GET, HANDS_ON),
+    "nis2:end": (NOT_GET, HANDS_ON),
+    "nis2:draft": (STAFF, NOT_POST),
+    "nis2:receipt": (STAFF, NOT_POST),
 }
 
 

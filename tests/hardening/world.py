@@ -14,8 +14,10 @@ from guidance.content import import_folder
 from guidance.first_aid import GUIDES
 from guidance.models import Section
 from incidents.models import Attachment, DatatilsynetNotification, Incident
+from nis2.models import Nis2Submission
 from tests.incidents.conftest import make_incident
 from tests.incidents.steps import assess, decide, notify
+from tests.nis2.steps import assess_nis2, submit
 
 PDF = b"%PDF-1.4\n% test\n"
 
@@ -25,6 +27,7 @@ class World:
     incident: Incident
     attachment: Attachment
     dt_notification: DatatilsynetNotification
+    nis2_submission: Nis2Submission
     section_slug: str
     guide_slug: str
     personas: dict
@@ -48,11 +51,21 @@ def build_world(personas: dict) -> World:
         content="Mistet mobil.",
         receipt=SimpleUploadedFile("kvittering.pdf", PDF, content_type="application/pdf"),
     )
+    # Significant under NIS2, with its early warning sent and the CSIRT's receipt.
+    assess_nis2(incident, gdpr, aware_at=incident.reported_at)
+    early_warning = submit(
+        incident,
+        gdpr,
+        "early_warning",
+        at=timezone.now(),
+        receipt=SimpleUploadedFile("nis2.pdf", PDF, content_type="application/pdf"),
+    )
     incident.refresh_from_db()
     return World(
         incident=incident,
         attachment=incident.attachments.get(),
         dt_notification=dt,
+        nis2_submission=early_warning,
         section_slug=Section.objects.in_order().first().slug,
         guide_slug=next(iter(GUIDES)).slug,
         personas=personas,
@@ -72,5 +85,7 @@ def kwargs_for(key: str, params: list[str], world: World) -> dict:
         "app_label": "auth",
         "url": "findes-ikke/",  # the admin's catch-all
         "token": "x" * 43,  # nobody's calendar feed token
+        "phase": "notification",  # the NIS2 report due next
+        "submission": world.nis2_submission.pk,
     }
     return {name: samples[name] for name in params}
