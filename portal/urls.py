@@ -20,6 +20,7 @@ urlpatterns = [
     path("sikkerhedsbrud/", include("incidents.urls")),
     # NIS2 on an incident: only for an NIS2 entity (nis2/urls.py).
     *([path("sikkerhedsbrud/", include("nis2.urls"))] if settings.NIS2_ENABLED else []),
+    path("laesning/", include("awareness.urls")),
     path("", include("guidance.urls")),
 ]
 

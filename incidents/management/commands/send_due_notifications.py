@@ -10,6 +10,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
+from awareness import outbox as awareness_outbox
 from incidents import notifications
 
 
@@ -27,6 +28,8 @@ class Command(BaseCommand):
     def handle(self, *args, every: int = 0, **options) -> None:
         while True:
             result = notifications.sweep()
+            # The campaigns' reminder e-mails (awareness/outbox.py) whose task was lost.
+            awareness_outbox.requeue_lost()
             if result.reminders or result.requeued or options["verbosity"] > 1:
                 self.stdout.write(
                     f"Reminders queued: {result.reminders}; tasks re-queued: {result.requeued}"

@@ -1,0 +1,116 @@
+"""Campaign reminders: one e-mail per person not done per reminder, through the real worker and a
+real SMTP server on loopback, exactly once across worker restarts and a worker killed while it
+held an e-mail; a double click is one reminder; subjects name no one."""
+
+from __future__ import annotations
+
+import uuid
+from collections import Counter
+from datetime import timedelta
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
+
+from awareness import outbox
+from awareness.models import ReminderEmail
+from tests.awareness.conftest import EMAIL_SECTION, start
+from tests.gdpr.conftest import run_worker_process
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def recipients(smtp_server) -> Counter:
+    return Counter(
+        message["To"]
+        for message in smtp_server.inbox.messages
+        if "sikkerhedsfolderen" in (message["Subject"])
+    )
+
+
+@pytest.fixture
+def campaign(folder, gdpr_user, reporter, colleague, manager, other_manager):
+    """For everyone; the reporter has already read the one section."""
+    current = start(gdpr_user, title="Alle skal læse", slugs=[EMAIL_SECTION])
+    from awareness import services
+    from guidance.models import Section
+
+    services.section_confirm(
+        user=reporter,
+        campaign=current,
+        section=Section.objects.get(slug=EMAIL_SECTION),
+        read_version=1,
+        choice=None,
+        understood=True,
+    )
+    return current
+
+
+def test_a_reminder_goes_once_to_each_person_not_done_across_worker_restarts(
+    smtp_server, campaign, gdpr_user, reporter, colleague
+):
+    token = uuid.uuid4()
+    _reminder, queued = outbox.remind(actor=gdpr_user, campaign=campaign, token=token)
+    again, queued_again = outbox.remind(actor=gdpr_user, campaign=campaign, token=token)
+    assert queued_again == 0  # the same form twice (a double click) is one reminder
+
+    run_worker_process(smtp_server.port)
+    run_worker_process(smtp_server.port)  # a restarted worker finds nothing more to send
+    sent = recipients(smtp_server)
+    assert reporter.email not in sent  # done already
+    assert set(sent.values()) == {1}
+    assert len(sent) == queued == 4  # Carl, Mona, Ole, Gry (everyone but Rikke)
+
+
+def test_an_email_held_by_a_killed_worker_is_sent_once_after_its_lease(
+    smtp_server, campaign, gdpr_user, colleague
+):
+    _reminder, queued = outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
+    # A worker took Carl's e-mail and its task, and was killed before sending it.
+    held = ReminderEmail.objects.get(user=colleague)
+    DBTaskResult.objects.filter(args_kwargs__args=[held.pk]).delete()
+    ReminderEmail.objects.filter(pk=held.pk).update(
+        status="sending", attempts=1, claimed_at=timezone.now() - timedelta(minutes=11)
+    )
+    call_command("send_due_notifications", verbosity=0)  # the sweep gives it a task again
+    run_worker_process(smtp_server.port)
+    run_worker_process(smtp_server.port)
+    sent = recipients(smtp_server)
+    assert sent[colleague.email] == 1
+    assert set(sent.values()) == {1} and len(sent) == queued
+
+
+def test_a_second_reminder_reaches_only_those_still_not_done_once_more(
+    smtp_server, campaign, gdpr_user, colleague, manager
+):
+    outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
+    run_worker_process(smtp_server.port)
+    from awareness import services
+    from guidance.models import Section
+
+    services.section_confirm(
+        user=colleague,
+        campaign=campaign,
+        section=Section.objects.get(slug=EMAIL_SECTION),
+        read_version=1,
+        choice=None,
+        understood=True,
+    )
+    outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
+    run_worker_process(smtp_server.port)
+    sent = recipients(smtp_server)
+    assert sent[colleague.email] == 1  # done before the second reminder
+    assert sent[manager.email] == 2  # once per reminder
+
+
+def test_the_reminder_names_the_campaign_and_deadline_but_no_one(smtp_server, campaign, gdpr_user):
+    outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
+    run_worker_process(smtp_server.port)
+    message = smtp_server.inbox.messages[0]
+    subject = " ".join(message["Subject"].split())
+    assert subject.startswith("Påmindelse: læs og bekræft afsnit af sikkerhedsfolderen – frist ")
+    body = message.get_content()
+    assert "Alle skal læse" in body and "/laesning/" in body
+    for name in ("Carl", "Mona", "Ole", "Gry", "Rikke"):
+        assert name not in subject and name not in body
