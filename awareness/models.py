@@ -234,7 +234,7 @@ class ReminderEmail(models.Model):
             )
         ]
         indexes = [
-            # The sweep: unsent rows that are due or whose claim has gone stale.
+            # The worker's claim: unsent rows that are due or whose claim has gone stale.
             models.Index(
                 fields=["status", "next_attempt_at"],
                 condition=~Q(status="sent"),

@@ -1,31 +1,29 @@
-"""Campaign reminders through a durable outbox, as incidents/notifications.py sends the incident
-e-mails: one row per (reminder, person), written with the reminder in one transaction together
-with its task; sent by whoever wins the conditional UPDATE that claims it; retried with back-off
-while the mail server is down; re-queued by the sweep (`send_due_notifications`) when a worker
-died holding it.
+"""Campaign reminders through a durable outbox beside the incidents' (incidents/outbox.py): one
+row per (reminder, person), written with the reminder in one transaction; sent by the one worker
+(`manage.py run_worker`), by whoever wins the conditional UPDATE that claims a due row, under a
+lease renewed while the mail server talks; retried with back-off while it is down.
 
 Exactly once per person per reminder: the unique constraint and the claim. What is left of the
 window for a duplicate is the incidents outbox's: a worker killed after the mail server accepted
-the e-mail but before the row was marked sent; after CLAIM_LEASE it is sent again, with the
-same Message-ID.
+the e-mail but before the row was marked sent; after the lease runs out it is sent again, with
+the same Message-ID.
 """
 
 from __future__ import annotations
 
 import logging
 import smtplib
+import time
 import uuid
-from datetime import datetime, timedelta
+from datetime import datetime
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMessage
-from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Q
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db import DatabaseError, transaction
+from django.db.models import F, Q, QuerySet
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import formats, timezone, translation
@@ -33,24 +31,16 @@ from django.utils.translation import gettext as _
 
 from awareness.models import Campaign, Reminder, ReminderEmail
 from awareness.progress import progress
+from incidents import outbox as incidents_outbox
 from portal import roles
 
 logger = logging.getLogger(__name__)
 Status = ReminderEmail.Status
 
-CLAIM_LEASE = timedelta(minutes=10)
-RETRY_BASE = timedelta(minutes=1)
-RETRY_CAP = timedelta(hours=1)
-SEND_TASK_PATH = "awareness.tasks.send_reminder_email"
-
-
-def _enqueue(pk: int, run_after: datetime | None = None) -> None:
-    from awareness.tasks import send_reminder_email  # the task module imports this one
-
-    task = (
-        send_reminder_email if run_after is None else send_reminder_email.using(run_after=run_after)
-    )
-    task.enqueue(pk)  # in the caller's transaction (django-tasks' database backend)
+# The incidents outbox's lease, renewal, back-off and patience: one worker, one behaviour.
+CLAIM_LEASE = incidents_outbox.CLAIM_LEASE
+RECORD_PATIENCE = incidents_outbox.RECORD_PATIENCE
+retry_delay = incidents_outbox.retry_delay
 
 
 @transaction.atomic
@@ -67,6 +57,7 @@ def remind(
     )
     if not created:
         return reminder, 0
+    # The worker finds the rows (next_attempt_at is now): nothing else to queue.
     rows = ReminderEmail.objects.bulk_create(
         ReminderEmail(
             reminder=reminder, user=row.user, recipient_email=row.user.email, next_attempt_at=now
@@ -74,8 +65,6 @@ def remind(
         for row in progress(campaign, now=now)
         if not row.complete and row.user.email
     )
-    for row in rows:
-        _enqueue(row.pk)
     return reminder, len(rows)
 
 
@@ -114,11 +103,7 @@ def compose(email: ReminderEmail) -> EmailMessage:
     )
 
 
-# --- Sending ----------------------------------------------------------------------------------
-
-
-def retry_delay(attempts: int) -> timedelta:
-    return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
+# --- Sending (`manage.py run_worker` calls deliver_next) ---------------------------------------
 
 
 def _due(now: datetime) -> Q:
@@ -136,41 +121,67 @@ def claim(pk: int, *, now: datetime) -> ReminderEmail | None:
     return ReminderEmail.objects.select_related("reminder__campaign").get(pk=pk)
 
 
-def deliver(pk: int) -> str:
-    """Send one row if it is due and ours to send. Returns what happened, for logs."""
-    email = claim(pk, now=timezone.now())
-    if email is None:
-        return "skipped"
-    ours = ReminderEmail.objects.filter(pk=email.pk, status=Status.SENDING, attempts=email.attempts)
-    try:
-        compose(email).send()
-    except (smtplib.SMTPException, OSError) as error:
-        code = getattr(error, "smtp_code", None)
-        text = f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
-        retry_at = timezone.now() + retry_delay(email.attempts)
-        with transaction.atomic():
-            if ours.update(status=Status.FAILED, next_attempt_at=retry_at, last_error=text):
-                _enqueue(email.pk, run_after=retry_at)
-        logger.warning("Reminder e-mail %s not sent (%s); retry at %s", pk, text, retry_at)
-        return "failed"
-    ours.update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+def claim_next(*, now: datetime) -> ReminderEmail | None:
+    """The oldest due row, claimed; None when nothing is due."""
+    due = ReminderEmail.objects.filter(_due(now)).order_by("next_attempt_at", "pk")
+    for pk in due.values_list("pk", flat=True)[:20]:
+        email = claim(pk, now=now)
+        if email is not None:
+            return email
+    return None
+
+
+def _ours(email: ReminderEmail) -> QuerySet:
+    """The row while our claim holds: a takeover would have raised its attempt number."""
+    return ReminderEmail.objects.filter(pk=email.pk, status=Status.SENDING, attempts=email.attempts)
+
+
+def send(email: ReminderEmail) -> str:
+    """Send a row we have claimed. Returns what happened, for logs and tests."""
+    with incidents_outbox.Lease(ours=lambda: _ours(email)):
+        try:
+            compose(email).send()
+        except (smtplib.SMTPException, OSError) as error:
+            code = getattr(error, "smtp_code", None)
+            text = f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
+            retry_at = timezone.now() + retry_delay(email.attempts)
+            _ours(email).update(status=Status.FAILED, next_attempt_at=retry_at, last_error=text)
+            logger.warning(
+                "Reminder e-mail %s not sent (%s); retry at %s", email.pk, text, retry_at
+            )
+            return "failed"
+        _record_sent(email)
     return "sent"
 
 
-def requeue_lost(*, now: datetime | None = None) -> int:
-    """Give a task to due rows that have none waiting (their task was lost with a worker)."""
-    from django_tasks_db.models import DBTaskResult
+def _record_sent(email: ReminderEmail) -> None:
+    """Mark the row sent, retrying while the database is away: the mail server has the e-mail,
+    and a row left "sending" would be sent again once its lease ran out."""
+    give_up = time.monotonic() + RECORD_PATIENCE.total_seconds()
+    pause = 0.25
+    while True:
+        try:
+            _ours(email).update(status=Status.SENT, sent_at=timezone.now(), last_error="")
+            return
+        except DatabaseError as error:
+            if not incidents_outbox.connection_lost(error) or time.monotonic() > give_up:
+                raise
+            incidents_outbox.reset_connection()
+            time.sleep(pause)
+            pause = min(pause * 2, 2.0)
 
-    now = now or timezone.now()
-    waiting = DBTaskResult.objects.annotate(first_arg=KT("args_kwargs__args__0")).filter(
-        status="READY",
-        task_path=SEND_TASK_PATH,
-        first_arg=Cast(OuterRef("pk"), output_field=CharField()),
-    )
-    lost = ReminderEmail.objects.filter(_due(now)).exclude(Exists(waiting))
-    count = 0
-    for pk in lost.values_list("pk", flat=True)[:1000]:
-        with transaction.atomic():
-            _enqueue(pk)
-        count += 1
-    return count
+
+def deliver(pk: int) -> str:
+    """Send one row if it is due and ours to take."""
+    email = claim(pk, now=timezone.now())
+    if email is None:
+        return "skipped"
+    return send(email)
+
+
+def deliver_next() -> str | None:
+    """Send the oldest due row; None when nothing is due."""
+    email = claim_next(now=timezone.now())
+    if email is None:
+        return None
+    return send(email)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -260,9 +261,9 @@ def repeat_start(request: HttpRequest) -> HttpResponse:
     mapped to the category."""
     forbidden_unless(roles.can_run_campaigns(request.user))
     form = RepeatForm(request.POST)
-    back = request.POST.get("tilbage") or reverse("incidents:dashboard")
-    if not back.startswith("/") or back.startswith("//"):
-        back = reverse("incidents:dashboard")
+    back = request.POST.get("tilbage", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts=None, require_https=False):
+        back = reverse("incidents:dashboard")  # only a path on this site, never elsewhere
     if not form.is_valid():
         messages.error(request, _("Kampagnen kunne ikke startes: vælg afdeling og kategori."))
         return redirect(back)

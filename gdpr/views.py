@@ -67,6 +67,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
                 "SB-0000-0000/"
             ),
             "nothing_missing": _("Intet"),
+            # Column names, also the labels of a row's values when rows stack on a phone.
+            "labels": {
+                "clock": _("Frist for"),
+                "category": _("Kategori"),
+                "department": _("Afdeling"),
+                "reported": _("Indberettet / opmærksom"),
+                "deadline": _("Frist"),
+                "time_left": _("Tid tilbage"),
+                "missing": _("Mangler"),
+            },
             "contradicts_label": _("Anmeldes ikke trods risiko"),
             "read_only": not roles.can_handle_incidents(request.user),
             "show_register": roles.can_see_breach_register(request.user),
@@ -143,13 +153,24 @@ def register(request: HttpRequest) -> HttpResponse:
     year = _year(request)
     breaches = _breaches(request)
     page, rows = selectors.register_page(year, breaches=breaches, number=request.GET.get("side"))
+    columns = breach_register.columns()
+    shown = breach_register.summary_indexes()
     return render(
         request,
         "gdpr/register.html",
         {
             "year": year,
             "years": selectors.years(),
-            "columns": breach_register.columns(),
+            # The table shows the summary columns; each line folds out every fact (the CSV has
+            # all of them as columns).
+            "columns": [columns[i] for i in shown],
+            "lines": [
+                {
+                    "cells": [(columns[i], row[i]) for i in shown],
+                    "facts": list(zip(columns, row, strict=True)),
+                }
+                for row in rows
+            ],
             "rows": rows,
             "page": page,
             "breaches": breaches,

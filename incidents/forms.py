@@ -30,6 +30,14 @@ from portal.forms import PortalForm
 
 
 class ReportForm(PortalForm):
+    required_messages = {
+        "category": _("Vælg hvad der er sket."),
+        "discovered_at": _("Skriv hvornår du opdagede det (dato og klokkeslæt)."),
+        "description": _("Beskriv kort hvad der er sket."),
+        "personal_data": _("Svar på, om der er personoplysninger involveret."),
+        "stopped": _("Svar på, om bruddet er stoppet."),
+    }
+
     category = forms.ChoiceField(
         label=_("Hvad er der sket?"), choices=Category.choices, widget=forms.RadioSelect
     )
@@ -140,6 +148,11 @@ class InformationForm(PortalForm):
 
 
 class ContainmentForm(VersionedForm):
+    required_messages = {
+        "contained_at": _("Skriv hvornår bruddet blev stoppet."),
+        "description": _("Skriv hvad der blev gjort for at stoppe bruddet."),
+    }
+
     contained_at = when(_("Hvornår blev bruddet stoppet?"))
     description = free_text(_("Hvad blev gjort?"))
 
@@ -154,6 +167,11 @@ class EscalateForm(VersionedForm):
 
 
 class AwarenessForm(VersionedForm):
+    required_messages = {
+        "aware_at": _("Skriv hvornår kommunen blev opmærksom på bruddet."),
+        "reason": _("Skriv hvorfor tidspunktet ændres."),
+    }
+
     aware_at = when(
         _("Kommunen blev opmærksom på bruddet"),
         help_text=_("Fristen for anmeldelse til Datatilsynet er 72 timer herefter."),
@@ -170,6 +188,13 @@ class AwarenessForm(VersionedForm):
 
 
 class AssessmentForm(VersionedForm):
+    required_messages = {
+        "classification": _("Svar på, om hændelsen er et brud på persondatasikkerheden."),
+        "breach_types": _("Vælg mindst én type af brud."),
+        "risk_level": _("Vælg risikoen for de registrerede."),
+        "risk_reasoning": _("Begrund risikovurderingen."),
+    }
+
     classification = forms.ChoiceField(
         label=_("Er hændelsen et brud på persondatasikkerheden?"),
         choices=Classification.choices,
@@ -245,6 +270,11 @@ class AssessmentForm(VersionedForm):
 
 
 class DecisionForm(VersionedForm):
+    required_messages = {
+        "notify_decision": _("Vælg, om bruddet skal anmeldes til Datatilsynet."),
+        "decision_reasoning": _("Begrund beslutningen."),
+    }
+
     notify_decision = forms.ChoiceField(
         label=_("Skal bruddet anmeldes til Datatilsynet?"),
         choices=NotifyDecision.choices,
@@ -262,6 +292,10 @@ class DecisionForm(VersionedForm):
 
 
 class DtNotificationForm(VersionedForm):
+    required_messages = {
+        "notified_at": _("Skriv hvornår bruddet blev anmeldt til Datatilsynet."),
+    }
+
     notified_at = when(_("Anmeldt til Datatilsynet"))
     dt_reference = reference(_("Datatilsynets journalnummer"))
     content = free_text(_("Hvad blev anmeldt (kort)"), required=False)
@@ -334,12 +368,18 @@ class CloseForm(VersionedForm):
 
 
 class ReopenForm(VersionedForm):
+    required_messages = {"reason": _("Skriv hvorfor sagen genåbnes.")}
+
     reason = free_text(_("Hvorfor genåbnes sagen?"))
 
 
 class NoteForm(PortalForm):
+    required_messages = {"text": _("Skriv noten.")}
+
     text = free_text(_("Intern note (kun for IT og GDPR-enheden)"))
 
 
 class MessageForm(PortalForm):
+    required_messages = {"text": _("Skriv beskeden til anmelderen.")}
+
     text = free_text(_("Besked til anmelderen"))

@@ -409,7 +409,7 @@ class Incident(models.Model):
             ),
             # Open incidents whose clock runs, by deadline: the dashboard's "anmeldelse" and
             # "overskredet" queues, awaiting_notification()/overdue() for the calendar feed and
-            # the reminder sweep.
+            # the worker creating due reminders.
             models.Index(
                 fields=["notification_deadline", "id"],
                 condition=~Q(status="closed") & Q(clock_stopped_at__isnull=True),
@@ -1005,7 +1005,8 @@ class Notification(models.Model):
             ),
         ]
         indexes = [
-            # The sweep: unsent rows that are due or whose claim has gone stale.
+            # The worker's claim (incidents/outbox.py): unsent rows that are due or whose lease
+            # has run out.
             models.Index(
                 fields=["status", "next_attempt_at"],
                 condition=~Q(status__in=["sent", "cancelled"]),

@@ -1,44 +1,30 @@
-"""E-mails about incidents through a durable outbox: queueing, composing, claiming, sending, and
-the periodic sweep that creates deadline reminders and re-queues work whose task was lost.
+"""E-mails about incidents through a durable outbox: queueing them with their cause, composing
+them, and the deadline reminders. incidents/outbox.py sends them; `manage.py run_worker` runs
+both, in one loop.
 
-Exactly once: a Notification row exists once per (incident, kind, recipient) — a database
-constraint — and is sent only by whoever wins the conditional UPDATE that claims it. The one
-residual window is a worker dying after the SMTP server accepted the message but before the row
-is marked sent: after CLAIM_LEASE the row is sent again, with the same Message-ID so mail
-clients can recognise the duplicate.
+Exactly once: a Notification row exists once per (incident, kind, recipient, deadline) — a
+database constraint — and is sent only by whoever wins the conditional UPDATE that claims it
+(incidents/outbox.py, which also says what remains of the window for a duplicate).
 """
 
 from __future__ import annotations
 
-import logging
-import smtplib
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import CharField, Exists, F, OuterRef, Q
-from django.db.models.fields.json import KT
-from django.db.models.functions import Cast
+from django.db.models import Exists, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _lazy
 
-from incidents.models import Incident, Notification, TimelineEntry
-
-logger = logging.getLogger(__name__)
+from incidents.models import Incident, Notification
 
 Kind = Notification.Kind
 Status = Notification.Status
-
-# A claim older than this is presumed dead (its worker crashed); EMAIL_TIMEOUT is far shorter.
-CLAIM_LEASE = timedelta(minutes=10)
-# Rows due for longer than this with no queued task are re-queued by the sweep.
-RETRY_BASE = timedelta(minutes=1)
-RETRY_CAP = timedelta(hours=1)
 
 REMINDERS = [
     # (kind, fires when the time left is at most this)
@@ -47,23 +33,12 @@ REMINDERS = [
     (Kind.DEADLINE_PASSED, timedelta(0)),
 ]
 
-SEND_TASK_PATH = "incidents.tasks.send_notification"
-
 
 def _gdpr_email() -> str:
     return settings.PORTAL_CONTACTS["gdpr_email"]
 
 
 # --- Queueing ---------------------------------------------------------------------------------
-
-
-def _enqueue(notification_id: int, run_after: datetime | None = None) -> None:
-    from incidents.tasks import send_notification  # the task module imports this one
-
-    task = send_notification if run_after is None else send_notification.using(run_after=run_after)
-    # The database backend writes the task row in the caller's transaction: committed together
-    # with the outbox row, or not at all.
-    task.enqueue(notification_id)
 
 
 def queue(
@@ -74,7 +49,7 @@ def queue(
     now: datetime,
     deadline: datetime | None = None,
 ) -> bool:
-    """Create the outbox row and its task unless it exists already. True if created.
+    """Create the outbox row unless it exists already; the worker finds it. True if created.
 
     A reminder (`deadline` given) that was cancelled because the clock stopped and that is due
     again for the same deadline (the clock restarted) is put back in the queue instead.
@@ -92,8 +67,6 @@ def queue(
         revived = not created and Notification.objects.filter(
             pk=notification.pk, status=Status.CANCELLED
         ).update(status=Status.PENDING, next_attempt_at=now)
-        if created or revived:
-            _enqueue(notification.pk)
     return bool(created or revived)
 
 
@@ -107,8 +80,9 @@ def schedule(
     now: datetime,
 ) -> bool:
     """A reminder sent at `at`, not before (now, if `at` has passed): the outbox row is written
-    now, in the caller's transaction, so it follows from the change that called for it. True if
-    created or revived (a cancelled one for the same deadline, due again)."""
+    now, in the caller's transaction, so it follows from the change that called for it; the worker
+    claims it once next_attempt_at has come. True if created or revived (a cancelled one for the
+    same deadline, due again)."""
     if not recipient_email:
         return False
     at = max(at, now)
@@ -123,8 +97,6 @@ def schedule(
         revived = not created and Notification.objects.filter(
             pk=notification.pk, status=Status.CANCELLED
         ).update(status=Status.PENDING, next_attempt_at=at)
-        if created or revived:
-            _enqueue(notification.pk, run_after=at if at > now else None)
     return bool(created or revived)
 
 
@@ -141,13 +113,11 @@ def queue_new_report(*, incident: Incident, now: datetime) -> None:
         (Kind.NEW_REPORT_MANAGER, manager_email),
         (Kind.RECEIPT_REPORTER, incident.reporter.email),
     ]
-    created = Notification.objects.bulk_create(
+    Notification.objects.bulk_create(
         Notification(incident=incident, kind=kind, recipient_email=email, next_attempt_at=now)
         for kind, email in recipients
         if email
     )
-    for notification in created:
-        _enqueue(notification.pk)
 
 
 # --- Composing --------------------------------------------------------------------------------
@@ -212,35 +182,14 @@ def compose(notification: Notification) -> EmailMessage:
     )
 
 
-# --- Sending ----------------------------------------------------------------------------------
+# --- Deadline reminders ----------------------------------------------------------------------
 
 
-def retry_delay(attempts: int) -> timedelta:
-    """1, 2, 4, … minutes, at most an hour: keeps trying while the mail server is down."""
-    return min(RETRY_BASE * (2 ** max(attempts - 1, 0)), RETRY_CAP)
-
-
-def _due(now: datetime) -> Q:
-    return Q(status__in=[Status.PENDING, Status.FAILED], next_attempt_at__lte=now) | Q(
-        status=Status.SENDING, claimed_at__lt=now - CLAIM_LEASE
-    )
-
-
-def claim(notification_id: int, *, now: datetime) -> Notification | None:
-    """Take the row for sending, or None if it is sent, not yet due, or another worker has it."""
-    claimed = Notification.objects.filter(_due(now), pk=notification_id).update(
-        status=Status.SENDING, claimed_at=now, attempts=F("attempts") + 1
-    )
-    if not claimed:
-        return None
-    return Notification.objects.select_related(
-        "incident", "incident__department", "incident__reporter", "incident__manager"
-    ).get(pk=notification_id)
-
-
-def _error_text(error: Exception) -> str:
-    code = getattr(error, "smtp_code", None)
-    return f"{type(error).__name__}{f' {code}' if code else ''}"[:200]
+def _stage(time_left: timedelta) -> str | None:
+    """The reminder that fits the time left: only the latest stage (an incident reported 5
+    hours before its deadline gets the 6-hour reminder, not a belated 24-hour one too)."""
+    due = [kind for kind, upper in REMINDERS if time_left <= upper]
+    return due[-1] if due else None
 
 
 def is_current(notification: Notification) -> bool:
@@ -259,67 +208,10 @@ def is_current(notification: Notification) -> bool:
     )
 
 
-def deliver(notification_id: int) -> str:
-    """Send one outbox row if it is due and ours to send. Returns what happened, for logs."""
-    notification = claim(notification_id, now=timezone.now())
-    if notification is None:
-        return "skipped"
-    ours = Notification.objects.filter(
-        pk=notification.pk, status=Status.SENDING, claimed_at=notification.claimed_at
-    )
-    if not is_current(notification):
-        # The deadline moved or the clock stopped after the reminder was queued.
-        ours.update(status=Status.CANCELLED)
-        return "cancelled"
-    try:
-        compose(notification).send()
-    except (smtplib.SMTPException, OSError) as error:
-        retry_at = timezone.now() + retry_delay(notification.attempts)
-        with transaction.atomic():
-            if ours.update(
-                status=Status.FAILED, next_attempt_at=retry_at, last_error=_error_text(error)
-            ):
-                _enqueue(notification.pk, run_after=retry_at)
-        logger.warning(
-            "Notification %s not sent (%s); retry at %s",
-            notification.pk,
-            _error_text(error),
-            retry_at.isoformat(),
-        )
-        return "failed"
-    now = timezone.now()
-    with transaction.atomic():
-        if ours.update(
-            status=Status.SENT, sent_at=now, message_id=message_id_for(notification), last_error=""
-        ):
-            TimelineEntry.objects.create(
-                incident=notification.incident,
-                at=now,
-                kind=TimelineEntry.Kind.EMAIL_SENT,
-                visibility=TimelineEntry.Visibility.INTERNAL,
-                changes={"email": notification.kind},
-            )
-    return "sent"
-
-
-# --- The sweep ----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class SweepResult:
-    reminders: int
-    requeued: int
-
-
-def _stage(time_left: timedelta) -> str | None:
-    """The reminder that fits the time left: only the latest stage (an incident reported 5
-    hours before its deadline gets the 6-hour reminder, not a belated 24-hour one too)."""
-    due = [kind for kind, upper in REMINDERS if time_left <= upper]
-    return due[-1] if due else None
-
-
-def create_due_reminders(*, now: datetime) -> int:
-    """Queue the reminder that fits each unnotified, undecided incident's time left."""
+def create_due_reminders(*, now: datetime | None = None) -> int:
+    """Queue the reminder that fits each unnotified, undecided incident's time left. The worker
+    runs this in its loop; running it twice queues nothing twice (the unique constraint)."""
+    now = now or timezone.now()
     created = 0
     bounds = [timedelta(hours=24), timedelta(hours=6), timedelta(0), None]
     for (kind, upper), lower in zip(REMINDERS, bounds[1:], strict=True):
@@ -367,28 +259,3 @@ def rearm_reminders(*, incident: Incident, now: datetime) -> int:
                 deadline=incident.notification_deadline,
             )
     return cancelled
-
-
-def requeue_lost(*, now: datetime) -> int:
-    """Give a task to due rows that have none waiting (their task was lost with a worker)."""
-    from django_tasks_db.models import DBTaskResult
-
-    waiting = DBTaskResult.objects.annotate(first_arg=KT("args_kwargs__args__0")).filter(
-        status="READY",
-        task_path=SEND_TASK_PATH,
-        first_arg=Cast(OuterRef("pk"), output_field=CharField()),
-    )
-    lost = Notification.objects.filter(_due(now)).exclude(Exists(waiting))
-    count = 0
-    for pk in lost.values_list("pk", flat=True)[:1000]:
-        with transaction.atomic():
-            _enqueue(pk)
-        count += 1
-    return count
-
-
-def sweep(*, now: datetime | None = None) -> SweepResult:
-    now = now or timezone.now()
-    reminders = create_due_reminders(now=now)
-    requeued = requeue_lost(now=now)
-    return SweepResult(reminders=reminders, requeued=requeued)

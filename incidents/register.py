@@ -68,6 +68,9 @@ class Column:
     label: Promise
     fields: tuple[str, ...]  # the incident values it reads
     cell: Callable[[Labels, dict, First], str]
+    # Shown as a column of the page's table; the rest go in each line's "all facts" fold.
+    # (The CSV has every column.)
+    summary: bool = False
 
 
 def _text(label: Promise, field: str) -> Column:
@@ -105,21 +108,32 @@ def _remedial(t: Labels, v: dict, first: First) -> str:
 
 # Facts, effects, remedial action, decision and reasoning, dates: what art. 33(5) asks for.
 COLUMNS: tuple[Column, ...] = (
-    Column(gettext_lazy("Reference"), ("reference",), lambda t, v, f: v["reference"]),
+    Column(gettext_lazy("Reference"), ("reference",), lambda t, v, f: v["reference"], summary=True),
     Column(
         gettext_lazy("Klassifikation"),
         ("classification",),
         lambda t, v, f: t.classification.get(v["classification"], t.not_classified),
     ),
     Column(
-        gettext_lazy("Kategori"), ("category",), lambda t, v, f: t.category.get(v["category"], "")
+        gettext_lazy("Kategori"),
+        ("category",),
+        lambda t, v, f: t.category.get(v["category"], ""),
+        summary=True,
     ),
     Column(
-        gettext_lazy("Afdeling"), ("department__name",), lambda t, v, f: v["department__name"] or ""
+        gettext_lazy("Afdeling"),
+        ("department__name",),
+        lambda t, v, f: v["department__name"] or "",
+        summary=True,
     ),
     Column(gettext_lazy("Sket"), ("occurred_at",), lambda t, v, f: t.when(v["occurred_at"])),
     Column(gettext_lazy("Opdaget"), ("discovered_at",), lambda t, v, f: t.when(v["discovered_at"])),
-    Column(gettext_lazy("Opmærksom"), ("aware_at",), lambda t, v, f: t.when(v["aware_at"])),
+    Column(
+        gettext_lazy("Opmærksom"),
+        ("aware_at",),
+        lambda t, v, f: t.when(v["aware_at"]),
+        summary=True,
+    ),
     Column(
         gettext_lazy("Anmeldt internt"), ("reported_at",), lambda t, v, f: t.when(v["reported_at"])
     ),
@@ -150,13 +164,17 @@ COLUMNS: tuple[Column, ...] = (
     ),
     _text(gettext_lazy("Foreslåede foranstaltninger"), "measures_proposed"),
     Column(
-        gettext_lazy("Risiko"), ("risk_level",), lambda t, v, f: t.risk.get(v["risk_level"], "")
+        gettext_lazy("Risiko"),
+        ("risk_level",),
+        lambda t, v, f: t.risk.get(v["risk_level"], ""),
+        summary=True,
     ),
     _text(gettext_lazy("Begrundelse for risikovurdering"), "risk_reasoning"),
     Column(
         gettext_lazy("Beslutning"),
         ("notify_decision",),
         lambda t, v, f: t.decision.get(v["notify_decision"], ""),
+        summary=True,
     ),
     _text(gettext_lazy("Begrundelse for beslutningen"), "decision_reasoning"),
     Column(
@@ -165,15 +183,25 @@ COLUMNS: tuple[Column, ...] = (
         _contradiction,
     ),
     Column(gettext_lazy("Besluttet"), ("decided_at",), lambda t, v, f: t.when(v["decided_at"])),
-    Column(gettext_lazy("Anmeldt til Datatilsynet"), (), lambda t, v, f: t.when(f[0]) if f else ""),
-    Column(gettext_lazy("Rettidigt"), ("notified_late", "delay_reasons"), _on_time),
+    Column(
+        gettext_lazy("Anmeldt til Datatilsynet"),
+        (),
+        lambda t, v, f: t.when(f[0]) if f else "",
+        summary=True,
+    ),
+    Column(gettext_lazy("Rettidigt"), ("notified_late", "delay_reasons"), _on_time, summary=True),
     Column(gettext_lazy("Datatilsynets j.nr."), (), lambda t, v, f: (f[1] or "") if f else ""),
     Column(
         gettext_lazy("Registrerede underrettet"),
         ("subjects_informed_at", "subjects_exemption"),
         _informed,
     ),
-    Column(gettext_lazy("Status"), ("status",), lambda t, v, f: t.status.get(v["status"], "")),
+    Column(
+        gettext_lazy("Status"),
+        ("status",),
+        lambda t, v, f: t.status.get(v["status"], ""),
+        summary=True,
+    ),
     Column(gettext_lazy("Lukket"), ("closed_at",), lambda t, v, f: t.when(v["closed_at"])),
 )
 
@@ -183,6 +211,11 @@ FIELDS = ("pk", *dict.fromkeys(name for column in COLUMNS for name in column.fie
 
 def columns() -> list[str]:
     return [str(column.label) for column in COLUMNS]
+
+
+def summary_indexes() -> list[int]:
+    """Which of COLUMNS the page's table shows (the rest go in each line's fold)."""
+    return [i for i, column in enumerate(COLUMNS) if column.summary]
 
 
 def year_bounds(year: int) -> tuple[datetime, datetime]:

@@ -20,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents import forms
 from incidents.history import field_label, field_value
-from incidents.models import Classification, Incident
+from incidents.models import Classification, Incident, Status
 from portal import roles
 
 Rule = Callable[[object, Incident], bool]
@@ -60,6 +60,8 @@ class Step:
     # Who did it, when (Incident fields), shown with the facts.
     stamp: tuple[str, str] | None = None
     shown: Callable[[Incident], bool] = _open
+    # Offered on the page to this person now (beyond `may` and `shown`): not what is done.
+    offered: Rule = lambda user, incident: True
     initial: Callable[[Incident], dict] = lambda incident: {}  # beyond `fields`
     submit: Promise = SAVE
     multipart: bool = False
@@ -101,6 +103,7 @@ STEPS: tuple[Step, ...] = (
         "incident_escalate",
         _handlers,
         stamp=("escalated_at", "owner"),
+        offered=lambda user, i: not (i.status == Status.ESCALATED and i.owner_id == user.pk),
         submit=_("Overtag sagen"),
     ),
     Step(

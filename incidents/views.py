@@ -33,24 +33,10 @@ def report(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         form = forms.ReportForm(request.POST, request.FILES)
         if form.is_valid():
-            data = form.cleaned_data
+            data = dict(form.cleaned_data)
+            files = data.pop("attachments")
             try:
-                incident = services.incident_submit(
-                    reporter=request.user,
-                    category=data["category"],
-                    description=data["description"],
-                    discovered_at=data["discovered_at"],
-                    occurred_at=data["occurred_at"],
-                    personal_data=data["personal_data"],
-                    data_kinds=data["data_kinds"],
-                    affected_estimate=data["affected_estimate"],
-                    stopped=data["stopped"],
-                    stop_description=data["stop_description"],
-                    manager_informed=data["manager_informed"],
-                    it_informed=data["it_informed"],
-                    files=data["attachments"],
-                    submission_token=data["submission_token"],
-                )
+                incident = services.incident_submit(reporter=request.user, files=files, **data)
             except ValidationError as error:
                 _add_errors(form, error)
             else:
@@ -67,7 +53,17 @@ def report(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/report.html",
-        {"form": form, "categories": Category},
+        {
+            "form": form,
+            "categories": Category,
+            "draft_labels": {
+                "sent": _(
+                    "Din indberetning blev ikke sendt, fordi du var blevet logget ud. Det, du "
+                    "skrev, er sat ind igen: tjek det, vedhæft eventuelle filer igen, og send."
+                ),
+                "typed": _("Det, du var begyndt at skrive, er sat ind igen."),
+            },
+        },
     )
 
 
@@ -111,7 +107,13 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 
 def _visible_steps(user, incident: Incident) -> list[Step]:
-    return [step for step in STEPS if step.shown(incident) and may(user, incident, step.action)]
+    return [
+        step
+        for step in STEPS
+        if step.shown(incident)
+        and may(user, incident, step.action)
+        and step.offered(user, incident)
+    ]
 
 
 ALWAYS_UNFOLDED = {"escalate", "add_information"}
@@ -152,6 +154,12 @@ def _render_detail(
     missing = incident.missing_items(now)
     blockers = incident.close_blockers() if internal else []
     unfolded = _unfolded_actions(missing, blockers)
+    # The panel just saved stays open, with its confirmation in it.
+    unfolded |= {
+        m.extra_tags.removeprefix("panel-")
+        for m in messages.get_messages(request)
+        if m.extra_tags.startswith("panel-")
+    }
     panels = []
     for step in _visible_steps(request.user, incident):
         if bound is not None and bound.prefix == step.action:
@@ -165,6 +173,17 @@ def _render_detail(
         {
             "incident": incident,
             "history": history(timeline, internal=internal),
+            "bound_errors": bound if bound is not None and bound.errors else None,
+            "error_title": (
+                _("Det blev ikke gemt. Ret dette i „%(panel)s“:")
+                % {"panel": STEPS_BY_ACTION[bound.prefix].title}
+                if bound is not None
+                else ""
+            ),
+            "panel_labels": {
+                "restored": _("Det, du skrev her, er ikke gemt endnu – det er sat ind igen."),
+                "forget": _("Glem det"),
+            },
             "facts": facts(incident) if internal else [],
             "internal": internal,
             "panels": panels,
@@ -237,8 +256,14 @@ def take_step(request: HttpRequest, reference: str, action: str) -> HttpResponse
         except ValidationError as error:
             _add_errors(form, error)
         else:
-            messages.success(request, _("Gemt."))
-            return redirect(reverse("incidents:detail", args=[incident.reference]))
+            # The confirmation stands in the panel that was saved, and the page returns there.
+            messages.success(
+                request,
+                _("%(step)s: gemt.") % {"step": step.title},
+                extra_tags=f"panel-{step.action}",
+            )
+            url = reverse("incidents:detail", args=[incident.reference])
+            return redirect(f"{url}#panel-{step.action}")
     page_incident = selectors.incident_for_page(request.user, reference)
     return _render_detail(request, page_incident, bound=form, status=400)
 

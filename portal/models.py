@@ -97,3 +97,19 @@ class RoleMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} → {self.get_role_display()}"
+
+
+class WorkerHeartbeat(models.Model):
+    """A running `manage.py run_worker` says it is alive, once per loop; /healthz reads the
+    newest. One row per worker process; a worker removes its own when it stops."""
+
+    name = models.CharField(max_length=200, unique=True)  # host:pid
+    started_at = models.DateTimeField()
+    seen_at = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("baggrundsproces")
+        verbose_name_plural = _("baggrundsprocesser")
+
+    def __str__(self) -> str:
+        return self.name

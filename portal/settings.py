@@ -16,14 +16,34 @@ from django.core.exceptions import ImproperlyConfigured
 
 from portal.env import env_bool, env_int, env_list, env_str
 
-BASE_DIR = Path(__file__).resolve().parent.parent
+# The installed package: templates, static files and the folder's content travel inside it.
+PACKAGE_DIR = Path(__file__).resolve().parent
+# The checkout around it, in development, `make run` and the tests: var/ holds the private
+# PostgreSQL cluster, the development key, uploads and e-mails. An installed wheel has none, so
+# there the environment must say where those go (checkout_path below).
+BASE_DIR = PACKAGE_DIR.parent
+FROM_CHECKOUT = (BASE_DIR / "manage.py").is_file()
 VAR_DIR = BASE_DIR / "var"
+
+
+def checkout_path(name: str, default: Path) -> Path:
+    """A folder from the environment, else the checkout's default; an installed package has no
+    checkout to keep files in, so there the variable must be set."""
+    value = env_str(name)
+    if value:
+        return Path(value)
+    if not FROM_CHECKOUT:
+        raise ImproperlyConfigured(f"{name} must be set (an installed portal has no var/ folder)")
+    return default
+
 
 DEBUG = env_bool("DEBUG", default=False)
 
 # --- Database ------------------------------------------------------------------------------
 DATABASE_URL = env_str("DATABASE_URL")
 USING_PRIVATE_CLUSTER = not DATABASE_URL
+if USING_PRIVATE_CLUSTER and not FROM_CHECKOUT:
+    raise ImproperlyConfigured("DATABASE_URL must be set (the private cluster lives in a checkout)")
 if USING_PRIVATE_CLUSTER:
     # realpath: the cluster may live outside the checkout (see scripts/devdb.py), and a Unix
     # socket path must stay short.
@@ -80,8 +100,6 @@ INSTALLED_APPS = [
     "bootstrap",
     "crispy_forms",
     "crispy_bootstrap5",
-    "django_tasks",
-    "django_tasks_db",
     "axes",
     # Database triggers declared on the models (append-only timeline, closed cases, the clock).
     "pgtrigger",
@@ -92,7 +110,6 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -113,7 +130,9 @@ WSGI_APPLICATION = "portal.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [BASE_DIR / "templates"],
+        # portal/templates (every app's pages, under templates/<app>/) comes first, because the
+        # portal app is first in INSTALLED_APPS.
+        "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -217,24 +236,54 @@ OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 LOCAL_LOGIN = env_bool("LOCAL_LOGIN", default=not OIDC_ENABLED)
 
 # --- Language and time -----------------------------------------------------------------------
+# Danish only: every text is written in Danish (the Danish text is the message id), and there is
+# no English catalogue yet. Offering English would give English dates and <html lang="en"> around
+# Danish text. With a complete catalogue: add ("en", "English"), LocaleMiddleware and a switcher.
 LANGUAGE_CODE = "da"
-LANGUAGES = [("da", "Dansk"), ("en", "English")]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+LANGUAGES = [("da", "Dansk")]
 TIME_ZONE = "Europe/Copenhagen"
 USE_I18N = True
 USE_TZ = True
 
 # --- Static files ----------------------------------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# collectstatic's target, served by whitenoise. The sources are the apps' static/ folders
+# (portal/static holds the portal's own CSS and JavaScript).
+STATIC_ROOT = checkout_path("STATIC_ROOT", BASE_DIR / "staticfiles")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
-# Uploaded evidence is personal data: stored outside static files, served only through views,
-# readable by the portal's own user only.
-MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+
+# --- Uploaded files (attachments, Datatilsynet's receipts) --------------------------------------
+# Personal data: never under static files, never at a public URL; every download streams through
+# a view that checks who asks. On local disk by default; in an S3-compatible bucket (MinIO, Ceph,
+# AWS) when S3_BUCKET is set, so that several web servers share them.
+S3_BUCKET = env_str("S3_BUCKET")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            # Unset: boto3's own chain (instance role, ~/.aws).
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "region_name": env_str("S3_REGION", "us-east-1"),
+            # Path style (endpoint/bucket/key) is what on-premises servers understand.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            # No ACL header: the bucket's own policy (private) applies.
+            "default_acl": None,
+            # Names are random (incidents/models.py); never replace an object.
+            "file_overwrite": False,
+            # A download larger than this is buffered on disk, not in memory.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+    MEDIA_ROOT = env_str("MEDIA_ROOT")  # not used for uploads
+else:
+    MEDIA_ROOT = checkout_path("MEDIA_ROOT", VAR_DIR / "media")
+# Local disk: readable by the portal's own user only.
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 # Per report, all uploads together (incidents/files.py check_quota); one file is at most 10 MB.
@@ -247,6 +296,8 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 # HTTPS is the default; `make run` (loopback demo) and the tests switch it off explicitly.
 HTTPS = env_bool("HTTPS", default=True)
 SECURE_SSL_REDIRECT = HTTPS and env_bool("SECURE_SSL_REDIRECT", default=True)
+# The proxy and monitoring ask gunicorn directly, over plain HTTP on the internal network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 if env_bool("TRUST_X_FORWARDED_PROTO", default=False):
     # Only behind a TLS-terminating proxy that sets this header itself.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -278,7 +329,7 @@ if EMAIL_HOST:
 else:
     # Development: every message lands as a file under var/mail, readable by its owner only.
     EMAIL_BACKEND = env_str("EMAIL_BACKEND", "portal.mail.PrivateFileEmailBackend")
-    EMAIL_FILE_PATH = VAR_DIR / "mail"
+    EMAIL_FILE_PATH = checkout_path("EMAIL_FILE_PATH", VAR_DIR / "mail")
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Sikkerhedsportalen <noreply@herlev.dk>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
@@ -291,8 +342,11 @@ RETENTION_ATTACHMENTS_DAYS = env_int("RETENTION_ATTACHMENTS_DAYS", 90, minimum=1
 # Datatilsynet's follow-up questions and for the limitation period of a fine case (5 years).
 RETENTION_PERSONAL_TEXT_DAYS = env_int("RETENTION_PERSONAL_TEXT_DAYS", 5 * 365 + 1, minimum=1)
 
-# --- Background jobs -------------------------------------------------------------------------
-TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# --- /healthz (portal/health.py) ------------------------------------------------------------
+# Unhealthy when no worker has beaten for this long (a worker beats at least every 10 s) ...
+HEALTH_WORKER_SECONDS = env_int("HEALTH_WORKER_SECONDS", 120, minimum=20)
+# ... or when an e-mail has waited this long (the mail server down, or no worker).
+HEALTH_EMAIL_MINUTES = env_int("HEALTH_EMAIL_MINUTES", 15, minimum=1)
 
 # --- The organisation ------------------------------------------------------------------------
 PORTAL_ORGANISATION = env_str("PORTAL_ORGANISATION", "Herlev Kommune")

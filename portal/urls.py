@@ -2,12 +2,14 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
-from portal import views
+from portal import health, views
 
 admin.site.site_header = "Sikkerhedsportalen – administration"
 admin.site.site_title = "Sikkerhedsportalen"
 
 urlpatterns = [
+    # For the reverse proxy and monitoring; no login (README "Running it in production").
+    path("healthz", health.healthz, name="healthz"),
     path("log-ind/", views.LoginView.as_view(), name="login"),
     # OpenID Connect: off to the provider, and back (the redirect URI registered there).
     path("log-ind/konto/", views.login_start, name="oidc_start"),
@@ -24,4 +26,5 @@ urlpatterns = [
     path("", include("guidance.urls")),
 ]
 
+handler400 = "portal.views.bad_request"
 handler500 = "portal.views.server_error"

@@ -15,6 +15,7 @@ from django.http import (
     Http404,
     HttpRequest,
     HttpResponse,
+    HttpResponseBadRequest,
     HttpResponseNotAllowed,
     HttpResponseServerError,
 )
@@ -220,6 +221,23 @@ def admin_login(request: HttpRequest) -> HttpResponse:
     return redirect(reverse("login") + (f"?{query}" if query else ""))
 
 
+def _database_unreachable(error: BaseException | None) -> bool:
+    """The error, or what caused it, is the database being out of reach."""
+    while error is not None:
+        if isinstance(error, OperationalError | InterfaceError) or (
+            isinstance(error, DatabaseError) and "connection" in str(error).lower()
+        ):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _unavailable(context: dict) -> HttpResponse:
+    response = HttpResponse(render_to_string("503.html", context), status=503)
+    response["Retry-After"] = "60"
+    return response
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     """500 page, or 503 when the database is unreachable.
 
@@ -227,11 +245,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     database, which may be exactly what is down.
     """
     context = {"contacts": settings.PORTAL_CONTACTS}
-    error = sys.exc_info()[1]
-    if isinstance(error, OperationalError | InterfaceError) or (
-        isinstance(error, DatabaseError) and "connection" in str(error).lower()
-    ):
-        response = HttpResponse(render_to_string("503.html", context), status=503)
-        response["Retry-After"] = "60"
-        return response
+    if _database_unreachable(sys.exc_info()[1]):
+        return _unavailable(context)
     return HttpResponseServerError(render_to_string("500.html", context))
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 page in Danish, or 503 when the database was out of reach: Django answers a session it
+    could not save (the database restarting) with a 400."""
+    context = {"contacts": settings.PORTAL_CONTACTS}
+    if _database_unreachable(exception):
+        return _unavailable(context)
+    return HttpResponseBadRequest(render_to_string("400.html", context))

@@ -24,6 +24,14 @@ def time_left_text(delta: timedelta | None) -> str:
 
 
 @register.filter
+def fields(form) -> str:
+    """The form's fields as Bootstrap markup (incidents/rendering.py), without crispy."""
+    from incidents.rendering import form_html
+
+    return form_html(form)
+
+
+@register.filter
 def duty_label(code: str) -> str:
     from incidents.duties import DUTIES_BY_CODE
 

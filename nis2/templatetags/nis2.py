@@ -1,5 +1,5 @@
 """The NIS2 section on the incident page: `{% nis2_section incident %}` in
-templates/incidents/detail.html. Nothing is shown when NIS2 is off or to people who may not
+portal/templates/incidents/detail.html. Nothing is shown when NIS2 is off or to people who may not
 read it (only IT and the GDPR unit may)."""
 
 from __future__ import annotations

@@ -6,12 +6,9 @@ from __future__ import annotations
 
 import uuid
 from collections import Counter
-from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
 from awareness import outbox
 from awareness.models import ReminderEmail
@@ -52,7 +49,7 @@ def test_a_reminder_goes_once_to_each_person_not_done_across_worker_restarts(
 ):
     token = uuid.uuid4()
     _reminder, queued = outbox.remind(actor=gdpr_user, campaign=campaign, token=token)
-    again, queued_again = outbox.remind(actor=gdpr_user, campaign=campaign, token=token)
+    _again, queued_again = outbox.remind(actor=gdpr_user, campaign=campaign, token=token)
     assert queued_again == 0  # the same form twice (a double click) is one reminder
 
     run_worker_process(smtp_server.port)
@@ -67,18 +64,44 @@ def test_an_email_held_by_a_killed_worker_is_sent_once_after_its_lease(
     smtp_server, campaign, gdpr_user, colleague
 ):
     _reminder, queued = outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
-    # A worker took Carl's e-mail and its task, and was killed before sending it.
+    # A worker claimed Carl's e-mail and was killed before sending it: its lease has run out.
     held = ReminderEmail.objects.get(user=colleague)
-    DBTaskResult.objects.filter(args_kwargs__args=[held.pk]).delete()
     ReminderEmail.objects.filter(pk=held.pk).update(
-        status="sending", attempts=1, claimed_at=timezone.now() - timedelta(minutes=11)
+        status="sending", attempts=1, claimed_at=timezone.now() - outbox.CLAIM_LEASE * 2
     )
-    call_command("send_due_notifications", verbosity=0)  # the sweep gives it a task again
     run_worker_process(smtp_server.port)
     run_worker_process(smtp_server.port)
     sent = recipients(smtp_server)
     assert sent[colleague.email] == 1
     assert set(sent.values()) == {1} and len(sent) == queued
+    held.refresh_from_db()
+    assert held.status == "sent" and held.attempts == 2
+
+
+def test_an_email_another_worker_holds_is_left_to_it(smtp_server, campaign, gdpr_user, colleague):
+    outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
+    # Claimed a moment ago by a live worker (its lease is being renewed): not ours to send.
+    ReminderEmail.objects.filter(user=colleague).update(
+        status="sending", attempts=1, claimed_at=timezone.now()
+    )
+    run_worker_process(smtp_server.port)
+    assert colleague.email not in recipients(smtp_server)
+
+
+def test_the_unique_row_key_refuses_a_second_email_for_the_same_reminder_and_person(
+    campaign, gdpr_user, colleague
+):
+    from django.db import IntegrityError, transaction
+
+    outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
+    row = ReminderEmail.objects.get(user=colleague)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ReminderEmail.objects.create(
+            reminder=row.reminder,
+            user=colleague,
+            recipient_email=colleague.email,
+            next_attempt_at=timezone.now(),
+        )
 
 
 def test_a_second_reminder_reaches_only_those_still_not_done_once_more(

@@ -69,15 +69,15 @@ def smtp_server(settings) -> Iterator[LoopbackSMTP]:
 
 
 def run_worker_in_process() -> None:
-    """The real db_worker command, in this process, until the queue is empty."""
-    call_command("db_worker", "--batch", "--no-startup-delay", "--interval", "0", verbosity=0)
+    """The real worker command, in this process: one turn, until nothing is due."""
+    call_command("run_worker", "--once", verbosity=0)
 
 
-def run_worker_process(smtp_port: int) -> subprocess.CompletedProcess:
-    """`manage.py db_worker --batch` as its own process, on the test database, sending by SMTP."""
+def worker_env(smtp_port: int) -> dict:
+    """The environment of a worker process on the test database, sending by SMTP."""
     db = connection.settings_dict
     host = quote(db["HOST"] or "localhost", safe="")
-    env = {
+    return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "portal.settings",
         "DATABASE_URL": f"postgres://{db['USER']}@{host}/{db['NAME']}",
@@ -88,14 +88,30 @@ def run_worker_process(smtp_port: int) -> subprocess.CompletedProcess:
         "EMAIL_USE_TLS": "0",
         "SITE_URL": settings.SITE_URL,
     }
+
+
+def run_worker_process(smtp_port: int) -> subprocess.CompletedProcess:
+    """`manage.py run_worker --once` as its own process, on the test database, sending by SMTP."""
     return subprocess.run(
-        [sys.executable, "manage.py", "db_worker", "--batch", "--no-startup-delay", "--no-reload"],
+        [sys.executable, "manage.py", "run_worker", "--once"],
         cwd=BASE_DIR,
-        env=env,
+        env=worker_env(smtp_port),
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
+    )
+
+
+def start_worker_process(smtp_port: int) -> subprocess.Popen:
+    """`manage.py run_worker` as it runs in production: a loop, until SIGTERM."""
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--poll", "0.2"],
+        cwd=BASE_DIR,
+        env=worker_env(smtp_port),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
 
 

@@ -33,7 +33,7 @@ def aware_hours_ago(reporter, hours: float, **facts):
 
 
 def references_in(html: str) -> list[str]:
-    return re.findall(r'<th scope="row"><a href="[^"]+">(SB-\d{4}-\d{4})</a>', html)
+    return re.findall(r'<th scope="row"[^>]*><a [^>]*href="[^"]+">(SB-\d{4}-\d{4})</a>', html)
 
 
 @pytest.fixture
@@ -77,7 +77,7 @@ def test_each_row_shows_its_band_in_words_icon_and_colour(client, gdpr_user, boa
         ("stopped", "stopped", "Fristen er stoppet", "Fristen er stoppet"),
     ]:
         row = re.search(
-            rf'<tr class="deadline-row band-{band}"[^>]*>\s*<th scope="row"><a [^>]+>'
+            rf'<tr class="deadline-row band-{band}"[^>]*>\s*<th scope="row"[^>]*><a [^>]+>'
             rf"{board[key].reference}</a>.*?</tr>",
             html,
             re.S,
@@ -198,8 +198,12 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_incidents(
     client.force_login(gdpr_user)
     first = aware_hours_ago(reporter, 1)
     notify_datatilsynet(first, at=NOW, by=gdpr_user)
+    # Two more like it: a repeated breach (awareness/repeats.py) is flagged in both counts, so
+    # its fixed handful of queries is in both, and the rows' cost is what is compared.
+    aware_hours_ago(reporter, 2)
+    aware_hours_ago(reporter, 3)
     with_one = _queries_for_dashboard(client)
-    for n in range(199):
+    for n in range(197):
         incident = aware_hours_ago(colleague if n % 2 else reporter, n % 90)
         set_facts(incident, owner=gdpr_user if n % 3 else None)
         if n % 7 == 0:

@@ -1,9 +1,14 @@
 """E-mails about incidents: queued with the report, sent once through the worker, retried while
-the mail server is down, and free of personal data in their subjects."""
+the mail server is down, taken over when a worker dies, and free of personal data in their
+subjects."""
 
 from __future__ import annotations
 
+import asyncio
 import re
+import signal
+import threading
+import time
 from datetime import timedelta
 
 import pytest
@@ -12,11 +17,16 @@ from django.conf import settings
 from django.core import mail
 from django.db import transaction
 from django.utils import timezone
-from django_tasks_db.models import DBTaskResult
 
-from incidents import notifications
+from incidents import notifications, outbox
 from incidents.models import Notification, TimelineEntry
-from tests.gdpr.conftest import run_worker_in_process, run_worker_process
+from portal.models import WorkerHeartbeat
+from tests.gdpr.conftest import (
+    Inbox,
+    run_worker_in_process,
+    run_worker_process,
+    start_worker_process,
+)
 from tests.incidents.conftest import make_incident
 
 Kind = Notification.Kind
@@ -37,15 +47,11 @@ def expected_recipients(reporter, manager) -> dict[str, str]:
 
 
 @pytest.mark.django_db
-def test_a_new_report_queues_four_emails_and_their_tasks_in_the_same_transaction(reporter, manager):
+def test_a_new_report_queues_four_emails_in_the_same_transaction(reporter, manager):
     incident = make_incident(reporter)
     rows = {n.kind: n.recipient_email for n in incident.notifications.all()}
     assert rows == expected_recipients(reporter, manager)
     assert set(incident.notifications.values_list("status", flat=True)) == {Status.PENDING}
-    tasks = DBTaskResult.objects.filter(task_path="incidents.tasks.send_notification")
-    assert sorted(t.args_kwargs["args"][0] for t in tasks) == sorted(
-        incident.notifications.values_list("pk", flat=True)
-    )
 
 
 @pytest.mark.django_db
@@ -54,7 +60,6 @@ def test_a_report_that_is_rolled_back_queues_nothing(reporter):
         make_incident(reporter)
         raise RuntimeError("the request failed after submitting")
     assert not Notification.objects.exists()
-    assert not DBTaskResult.objects.exists()
 
 
 @pytest.mark.django_db
@@ -71,8 +76,7 @@ def test_the_worker_sends_each_email_exactly_once_when_run_twice(reporter, manag
     incident = make_incident(reporter)
     run_worker_in_process()
     run_worker_in_process()
-    notifications.sweep()
-    notifications.sweep()
+    notifications.create_due_reminders()
     run_worker_in_process()
     assert sorted(m.to[0] for m in mail.outbox) == sorted(
         expected_recipients(reporter, manager).values()
@@ -86,8 +90,8 @@ def test_the_worker_sends_each_email_exactly_once_when_run_twice(reporter, manag
 @pytest.mark.django_db
 def test_a_second_delivery_of_the_same_row_sends_nothing(incident):
     pk = incident.notifications.get(kind=Kind.NEW_REPORT_GDPR).pk
-    assert notifications.deliver(pk) == "sent"
-    assert notifications.deliver(pk) == "skipped"
+    assert outbox.deliver(pk) == "sent"
+    assert outbox.deliver(pk) == "skipped"
     assert len(mail.outbox) == 1
 
 
@@ -95,34 +99,59 @@ def test_a_second_delivery_of_the_same_row_sends_nothing(incident):
 def test_only_one_of_two_workers_claims_a_notification(incident):
     pk = incident.notifications.first().pk
     now = timezone.now()
-    assert notifications.claim(pk, now=now) is not None
-    assert notifications.claim(pk, now=now + timedelta(minutes=1)) is None
+    assert outbox.claim(pk, now=now) is not None
+    assert outbox.claim(pk, now=now + timedelta(seconds=30)) is None
 
 
 @pytest.mark.django_db
-def test_a_send_interrupted_by_a_crash_is_taken_over_after_the_lease(incident):
+def test_a_send_interrupted_by_a_crash_is_taken_over_within_a_minute(incident):
     pk = incident.notifications.first().pk
     now = timezone.now()
-    notifications.claim(pk, now=now)  # ... and the worker dies here
-    assert notifications.claim(pk, now=now + notifications.CLAIM_LEASE) is None
-    taken = notifications.claim(pk, now=now + notifications.CLAIM_LEASE + timedelta(seconds=1))
+    outbox.claim(pk, now=now)  # ... and the worker dies here
+    assert timedelta(minutes=1) >= outbox.CLAIM_LEASE
+    assert outbox.claim(pk, now=now + outbox.CLAIM_LEASE) is None
+    taken = outbox.claim(pk, now=now + outbox.CLAIM_LEASE + timedelta(seconds=1))
     assert taken is not None
     assert taken.attempts == 2
 
 
+@pytest.mark.django_db(transaction=True)
+def test_a_claim_is_renewed_while_the_mail_server_is_slow_so_no_one_takes_it_over(reporter):
+    incident = make_incident(reporter)
+    pk = incident.notifications.first().pk
+    claimed = outbox.claim(pk, now=timezone.now())
+    with outbox.Lease(claimed, every=timedelta(seconds=0.05)):
+        time.sleep(0.5)  # the mail server takes its time
+    renewed = Notification.objects.get(pk=pk)
+    assert renewed.claimed_at > claimed.claimed_at
+    # Without the renewal the lease would have run out by now; with it the claim holds.
+    later = claimed.claimed_at + outbox.CLAIM_LEASE + timedelta(seconds=0.01)
+    assert outbox.claim(pk, now=later) is None
+
+
 @pytest.mark.django_db
-def test_the_sweep_requeues_a_due_email_whose_task_was_lost_but_not_one_still_waiting(incident):
-    assert notifications.sweep().requeued == 0  # every row still has its task waiting
-    DBTaskResult.objects.all().delete()  # the tasks are lost
-    assert notifications.sweep().requeued == 4
-    assert notifications.sweep().requeued == 0
+def test_the_worker_takes_the_oldest_due_email_and_leaves_a_retry_until_its_time(reporter):
+    first, second = make_incident(reporter), make_incident(reporter)
+    now = timezone.now()
+    waiting = first.notifications.order_by("pk").first()
+    Notification.objects.filter(pk=waiting.pk).update(
+        status=Status.FAILED, next_attempt_at=now + timedelta(minutes=4)
+    )
+    taken = []
+    while (claimed := outbox.claim_next(now=now)) is not None:
+        taken.append(claimed.pk)
+    expected = [
+        n.pk for n in Notification.objects.order_by("next_attempt_at", "pk") if n.pk != waiting.pk
+    ]
+    assert taken == expected
+    assert second.notifications.filter(status=Status.SENDING).count() == 4
 
 
 @pytest.mark.django_db
 def test_subjects_carry_only_the_reference_and_the_category(reporter):
     incident = make_incident(reporter, category="misdirected_mail", description=DESCRIPTION)
     for row in incident.notifications.all():
-        notifications.deliver(row.pk)
+        outbox.deliver(row.pk)
     assert len(mail.outbox) == 4
     for message in mail.outbox:
         assert re.fullmatch(
@@ -141,7 +170,7 @@ def test_subjects_carry_only_the_reference_and_the_category(reporter):
 
 @pytest.mark.django_db
 def test_the_gdpr_unit_is_told_what_to_do_in_danish(incident):
-    notifications.deliver(incident.notifications.get(kind=Kind.NEW_REPORT_GDPR).pk)
+    outbox.deliver(incident.notifications.get(kind=Kind.NEW_REPORT_GDPR).pk)
     body = mail.outbox[0].body
     assert "Der er anmeldt et nyt sikkerhedsbrud." in body
     assert "Frist for anmeldelse til Datatilsynet" in body
@@ -187,6 +216,42 @@ def test_the_real_worker_process_sends_a_new_report_once_over_smtp(smtp_server, 
 
 
 def test_back_off_doubles_up_to_an_hour():
-    delays = [notifications.retry_delay(n) for n in range(1, 10)]
+    delays = [outbox.retry_delay(n) for n in range(1, 10)]
     assert delays[:4] == [timedelta(minutes=m) for m in (1, 2, 4, 8)]
     assert delays[-1] == timedelta(hours=1)
+
+
+class SlowInbox(Inbox):
+    """A mail server that takes a second over each e-mail, and says when one has begun."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.receiving = threading.Event()
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        self.receiving.set()
+        await asyncio.sleep(1)
+        return await super().handle_DATA(server, session, envelope)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_sigterm_lets_the_worker_finish_the_email_in_hand_and_stop(smtp_server, reporter):
+    smtp_server.stop()
+    smtp_server.inbox = SlowInbox()
+    smtp_server.start()
+    incident = make_incident(reporter)
+    worker = start_worker_process(smtp_server.port)
+    try:
+        assert smtp_server.inbox.receiving.wait(timeout=60), "the worker sent nothing"
+        heartbeat = WorkerHeartbeat.objects.get()
+        assert heartbeat.name.endswith(f":{worker.pid}")
+        worker.send_signal(signal.SIGTERM)  # in the middle of the first e-mail
+        output, _ = worker.communicate(timeout=60)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+    assert worker.returncode == 0, output
+    statuses = sorted(incident.notifications.values_list("status", flat=True))
+    assert statuses == [Status.PENDING] * 3 + [Status.SENT]
+    assert len(smtp_server.inbox.messages) == 1
+    assert not WorkerHeartbeat.objects.exists()  # it said goodbye

@@ -11,7 +11,7 @@ import time_machine
 from django.conf import settings
 from django.core.management import call_command
 
-from incidents import notifications
+from incidents import notifications, outbox
 from incidents.models import Incident, Notification, NotifyDecision
 from tests.incidents.conftest import make_incident
 from tests.incidents.steps import close, handle_to_closable
@@ -56,23 +56,23 @@ def spring_incident(reporter):
 def test_reminders_come_at_the_right_real_hour_across_the_spring_dst_change(
     spring_incident, at, expected
 ):
-    # Walk the clock up to `at`, sweeping every hour and at `at` itself, like the cron line.
+    # Walk the clock up to `at`, looking every hour and at `at` itself, as the worker does.
     moment = cph(2026, 3, 28, 10, 0)
     while moment < at:
         with time_machine.travel(moment, tick=False):
-            notifications.sweep()
+            notifications.create_due_reminders()
         moment += timedelta(hours=1)
     with time_machine.travel(at, tick=False):
-        notifications.sweep()
-        notifications.sweep()
+        notifications.create_due_reminders()
+        notifications.create_due_reminders()
     assert sorted(reminders(spring_incident)) == sorted(expected)
 
 
 @pytest.mark.django_db
 def test_reminders_go_to_the_gdpr_mailbox_once(spring_incident):
     with time_machine.travel(cph(2026, 3, 31, 12, 0), tick=False):
-        call_command("send_due_notifications", verbosity=0)
-        call_command("send_due_notifications", verbosity=0)
+        call_command("run_worker", "--once", verbosity=0)
+        call_command("run_worker", "--once", verbosity=0)
     rows = spring_incident.notifications.filter(kind=Kind.DEADLINE_PASSED)
     assert [r.recipient_email for r in rows] == [settings.PORTAL_CONTACTS["gdpr_email"]]
 
@@ -81,7 +81,7 @@ def test_reminders_go_to_the_gdpr_mailbox_once(spring_incident):
 def test_a_late_report_gets_only_the_latest_reminder(reporter):
     with time_machine.travel(cph(2026, 5, 4, 12, 0), tick=False):
         incident = make_incident(reporter, discovered_at=cph(2026, 5, 1, 15, 0))  # 3 h left
-        notifications.sweep()
+        notifications.create_due_reminders()
     assert reminders(incident) == [Kind.REMINDER_6H]
 
 
@@ -99,7 +99,7 @@ def test_no_reminders_once_decided_not_to_notify_or_closed(
     with time_machine.travel(cph(2026, 3, 28, 11, 0), tick=False):
         close(handle_to_closable(closed, gdpr=gdpr_user, it=it_user), gdpr_user)
     with time_machine.travel(cph(2026, 4, 2, 12, 0), tick=False):
-        notifications.sweep()
+        notifications.create_due_reminders()
     assert reminders(spring_incident) == []
     assert reminders(closed) == []
 
@@ -109,9 +109,9 @@ def test_the_reminder_email_names_no_one(spring_incident):
     from django.core import mail
 
     with time_machine.travel(cph(2026, 3, 31, 12, 0), tick=False):
-        notifications.sweep()
+        notifications.create_due_reminders()
         row = spring_incident.notifications.get(kind=Kind.DEADLINE_PASSED)
-        assert notifications.deliver(row.pk) == "sent"
+        assert outbox.deliver(row.pk) == "sent"
     message = mail.outbox[-1]
     assert message.subject == (
         f"[{spring_incident.reference}] Mistet eller stjålet udstyr (pc, mobil, tablet, "

@@ -37,6 +37,11 @@ HANDS_ON = " L   403  404  403  404  400  400  400"  # IT and the GDPR unit
 HANDLER = "  L   403  404  403  404  403  400  400"  # the GDPR unit (and superusers)
 DASHBOARD = "L   403  403  403  403  200  200  200"
 GDPR_UNIT = "L   403  403  403  403  403  200  200"  # the GDPR unit's legal records
+CAMPAIGN_READER = "L   200  404  200  404  404  404  404"
+CAMPAIGN_READER_POST = "L 400  404  400  404  404  404  404"
+MANAGERS = "     L   403  403  200  200  403  403  403"
+CAMPAIGN_RUNNER_POST = "L 403 403  403  403  400  400  400"
+CAMPAIGN_RUNNER_REDIRECT = "L 403 403 403 403  R    R    R"
 NOT_POST = " L   405  405  405  405  405  405  405"
 NOT_GET = "  L   405  405  405  405  405  405  405"
 
@@ -59,6 +64,8 @@ TABLE: dict[str, tuple[str, str]] = {
     # The admin's own login is shadowed by ours (same path); its logout sends non-staff home.
     "admin:login": ("L 403 403 403 403 403 403 R", "L 403 403 403 403 403 403 R"),
     "admin:logout": ("L R R R R R R *", "L R R R R R R *"),
+    # For the proxy and monitoring: no login, the same numbers for everyone; GET and HEAD only.
+    "healthz": ("200 200 200 200 200 200 200 200", "405 405 405 405 405 405 405 405"),
     # --- Guidance ----------------------------------------------------------------------------
     "guidance:home": (EVERYONE, NOT_POST),
     "guidance:section": (EVERYONE, NOT_POST),
@@ -115,6 +122,22 @@ TABLE: dict[str, tuple[str, str]] = {
     "nis2:end": (NOT_GET, HANDS_ON),
     "nis2:draft": (STAFF, NOT_POST),
     "nis2:receipt": (STAFF, NOT_POST),
+    # --- Read-and-acknowledge campaigns (awareness/) ---------------------------------------------
+    # Everyone sees their own reading list.
+    "awareness:mine": (EVERYONE, NOT_POST),
+    # The campaign is for Rikke's department (Rikke and Mona): only they may read and confirm;
+    # the others get 404 (the campaign is not theirs; staff follow it on its own page).
+    "awareness:read": (CAMPAIGN_READER, CAMPAIGN_READER_POST),
+    # A manager's view of the people they manage.
+    "awareness:team": (MANAGERS, NOT_POST),
+    # IT and the GDPR unit run campaigns.
+    "awareness:campaigns": (DASHBOARD, NOT_POST),
+    "awareness:campaign_new": (DASHBOARD, CAMPAIGN_RUNNER_POST),
+    "awareness:campaign": (DASHBOARD, NOT_POST),
+    "awareness:remind": (NOT_GET, CAMPAIGN_RUNNER_REDIRECT),
+    "awareness:evidence": (DASHBOARD, NOT_POST),
+    "awareness:evidence_csv": (DASHBOARD, NOT_POST),
+    "awareness:repeat_start": (NOT_GET, CAMPAIGN_RUNNER_REDIRECT),
 }
 
 

@@ -20,6 +20,7 @@ import sys
 import tempfile
 import time
 import urllib.parse
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -60,12 +61,21 @@ class Cluster:
             raise RuntimeError(f"{cmd}: {result.stdout}{result.stderr}")
 
     def start(self) -> None:
-        options = f"-k {self.sockets} -c listen_addresses='' -c max_connections=300"
         self._pg(["pg_ctl", "start", "-w", "-D", str(self.data),
-                  "-l", str(self.base / "server.log"), "-o", options])  # fmt: skip
+                  "-l", str(self.base / "server.log"), "-o", self._options])  # fmt: skip
 
     def stop(self) -> None:
         self._pg(["pg_ctl", "stop", "-w", "-m", "fast", "-D", str(self.data)])
+
+    def restart(self, mode: str) -> None:
+        """`pg_ctl restart -m fast` (clients disconnected, a clean shutdown) or `-m immediate`
+        (the server killed, crash recovery at start), as an operator or a crash would."""
+        self._pg(["pg_ctl", "restart", "-w", "-m", mode, "-D", str(self.data),
+                  "-l", str(self.base / "server.log"), "-o", self._options])  # fmt: skip
+
+    @property
+    def _options(self) -> str:
+        return f"-k {self.sockets} -c listen_addresses='' -c max_connections=300"
 
     def psql(self, sql: str, db: str = "portal") -> str:
         result = subprocess.run(
@@ -157,24 +167,45 @@ class Response:
     status: int
     headers: dict
     text: str
+    content: bytes = b""
+
+
+def multipart(form: dict, files: dict[str, tuple[str, bytes, str]]) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser sends a form with files; and its content type."""
+    boundary = uuid.uuid4().hex
+    parts = []
+    for name, value in form.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n'
+                     f"{value}\r\n".encode())  # fmt: skip
+    for name, (filename, content, content_type) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; '
+                     f'filename="{filename}"\r\nContent-Type: {content_type}\r\n\r\n'.encode()
+                     + content + b"\r\n")  # fmt: skip
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
 
 
 def request(stack: Stack, method: str, path: str, *, cookies: dict | None = None,
-            form: dict | None = None, timeout: float = 120) -> Response:  # fmt: skip
+            form: dict | None = None, files: dict | None = None,
+            timeout: float = 120) -> Response:  # fmt: skip
     connection = http.client.HTTPConnection("127.0.0.1", stack.port, timeout=timeout)
     headers = {"Host": stack.host}
     if cookies:
         headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     body = None
-    if form is not None:
+    if files is not None:
+        body, headers["Content-Type"] = multipart(form or {}, files)
+        headers["Referer"] = f"http://{stack.host}/"
+    elif form is not None:
         body = urllib.parse.urlencode(form, doseq=True)
         headers["Content-Type"] = "application/x-www-form-urlencoded"
         headers["Referer"] = f"http://{stack.host}/"
     try:
         connection.request(method, path, body=body, headers=headers)
         raw = connection.getresponse()
-        text = raw.read().decode(errors="replace")
-        result = Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, text)
+        content = raw.read()
+        text = content.decode(errors="replace")
+        result = Response(raw.status, {k.lower(): v for k, v in raw.getheaders()}, text, content)
         for value in raw.headers.get_all("Set-Cookie") or []:
             name, _, rest = value.partition("=")
             if cookies is not None:

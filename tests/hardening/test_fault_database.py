@@ -4,6 +4,7 @@ so the test session's own database is untouched)."""
 
 from __future__ import annotations
 
+import json
 import uuid
 
 import pytest
@@ -38,6 +39,9 @@ def test_a_database_outage_gives_a_danish_503_and_leaves_nothing_half_written(st
             assert_calm_503(request(stack, "GET", path, cookies=cookies))
         assert_calm_503(request(stack, "POST", "/sikkerhedsbrud/anmeld/", cookies=cookies,
                                 form=form))  # fmt: skip
+        health = request(stack, "GET", "/healthz")
+        assert health.status == 503
+        assert json.loads(health.text) == {"status": "fail", "database": "unreachable"}
     finally:
         stack.cluster.start()
 

@@ -2,8 +2,9 @@
 
 Each test runs the real pieces: gunicorn and a throwaway PostgreSQL cluster
 (tests/hardening/stack.py), an SMTP server on loopback (aiosmtpd) that is stopped and started,
-and `manage.py db_worker` processes that are killed. Waiting out the back-off and the claim
-lease is simulated by moving the outbox's timestamps back, as the passing of time would.
+and `manage.py run_worker` processes that are killed. Waiting out the mail server's back-off and
+a killed worker's lease is simulated by moving the outbox's timestamps back, as the passing of
+time would.
 """
 
 from __future__ import annotations
@@ -71,9 +72,8 @@ def submit_reports(stack: Stack, username: str, count: int) -> list[str]:
 
 
 def run_worker_until_idle(stack: Stack) -> None:
-    """The sweep re-queues due e-mails whose task is gone, then one worker drains the queue."""
-    stack.manage("send_due_notifications")
-    stack.manage("db_worker", "--batch", "--no-startup-delay")
+    """One worker turn: everything due is sent (or fails and waits for its retry)."""
+    stack.manage("run_worker", "--once")
 
 
 def outbox(stack: Stack, condition: str = "true") -> int:
@@ -82,17 +82,29 @@ def outbox(stack: Stack, condition: str = "true") -> int:
 
 
 def let_time_pass(stack: Stack, *, minutes: int) -> None:
-    """Move the clocks back: back-off, claim lease and queued retries expire as in real time."""
+    """Move the clocks back: the back-off expires as in real time."""
     shift = f"interval '{int(minutes)} minutes'"
     stack.cluster.psql(
         f"UPDATE incidents_notification SET next_attempt_at = next_attempt_at - {shift}, "  # noqa: S608
         f"claimed_at = claimed_at - {shift}"
     )
-    stack.cluster.psql(
-        f"UPDATE django_tasks_database_dbtaskresult SET run_after = run_after - {shift} "  # noqa: S608
-        # Tasks without a run_after carry the maximum date ("any time"): leave those alone.
-        "WHERE run_after < now() + interval '1 year'"
-    )
+
+
+def wait_for(condition, *, seconds: float) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return condition()
+
+
+def start_worker(stack: Stack) -> subprocess.Popen:
+    return subprocess.Popen(
+        [sys.executable, "manage.py", "run_worker", "--poll", "0.5"],
+        cwd=ROOT, env=stack.env, start_new_session=True,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 def test_reports_are_stored_while_the_mail_server_is_down_and_every_email_goes_out_once_after(
@@ -136,29 +148,29 @@ def test_a_worker_killed_mid_work_loses_nothing_and_a_resend_keeps_its_message_i
     mail.start()
     try:
         submit_reports(stack, "kim", REPORTS)
-        worker = subprocess.Popen(
-            [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.1"],
-            cwd=ROOT, env=stack.env, start_new_session=True,
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )  # fmt: skip
+        worker = start_worker(stack)
         # Kill it as soon as it has sent something, in the middle of the queue.
-        for _wait in range(300):
-            if mail.inbox.messages:
-                break
-            time.sleep(0.05)
+        assert wait_for(lambda: len(mail.inbox.message_ids()) > earlier, seconds=60)
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait()
-        # A restarted worker leaves the killed one's claim alone until its lease runs out ...
-        let_time_pass(stack, minutes=11)
-        run_worker_until_idle(stack)
+        # The killed worker's claim runs out after its one-minute lease (moved on here rather
+        # than waited for); a new worker sends the rest, and then the e-mail that was in hand.
+        let_time_pass(stack, minutes=1)
+        worker = start_worker(stack)
+        try:
+            assert wait_for(lambda: outbox(stack, "status <> 'sent'") == 0, seconds=120), (
+                "an e-mail was not sent"
+            )
+        finally:
+            worker.terminate()
+            worker.wait(timeout=30)
 
         expected = outbox(stack) - already_sent
         ids = mail.inbox.message_ids()[earlier:]
         assert len(set(ids)) == expected, "an e-mail was lost"
-        assert outbox(stack, "status <> 'sent'") == 0
-        # ... and then resends what it had in hand. If the mail server had already accepted that
-        # one, the copy carries the same Message-ID, so mail systems collapse the two: the one
-        # message in flight at the kill is the only one that can arrive twice.
+        # If the mail server had already accepted the e-mail in hand at the kill, the copy
+        # carries the same Message-ID, so mail systems collapse the two: that one message is the
+        # only one that can arrive twice.
         assert len(ids) - len(set(ids)) <= 1
     finally:
         mail.stop()

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.staticfiles import finders
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -81,7 +82,14 @@ def test_a_pdf_named_like_a_program_is_stored_as_a_pdf_under_a_random_name(rikke
 
 def test_uploads_live_outside_every_static_folder_and_have_no_public_url(rikke):
     media = Path(settings.MEDIA_ROOT).resolve()
-    for static in [Path(settings.STATIC_ROOT), *map(Path, settings.STATICFILES_DIRS)]:
+    # The collected files and every folder they are collected from (the apps' static/).
+    sources = [
+        Path(storage.location)
+        for finder in finders.get_finders()
+        for storage in getattr(finder, "storages", {}).values()
+    ]
+    assert Path(settings.PACKAGE_DIR, "static") in sources
+    for static in [Path(settings.STATIC_ROOT), *sources]:
         assert not media.is_relative_to(static.resolve())
         assert not static.resolve().is_relative_to(media)
     report(rikke, SimpleUploadedFile("foto.pdf", PDF))

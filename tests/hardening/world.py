@@ -6,15 +6,19 @@ Shared by the access matrix, the CSP/CSRF checks and the fuzzing tests.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from awareness import services as awareness_services
+from awareness.models import Campaign
 from guidance.content import import_folder
 from guidance.first_aid import GUIDES
 from guidance.models import Section
 from incidents.models import Attachment, DatatilsynetNotification, Incident
 from nis2.models import Nis2Submission
+from portal.models import WorkerHeartbeat
 from tests.incidents.conftest import make_incident
 from tests.incidents.steps import assess, decide, notify
 from tests.nis2.steps import assess_nis2, submit
@@ -28,6 +32,7 @@ class World:
     attachment: Attachment
     dt_notification: DatatilsynetNotification
     nis2_submission: Nis2Submission
+    campaign: Campaign
     section_slug: str
     guide_slug: str
     personas: dict
@@ -61,11 +66,24 @@ def build_world(personas: dict) -> World:
         receipt=SimpleUploadedFile("nis2.pdf", PDF, content_type="application/pdf"),
     )
     incident.refresh_from_db()
+    # A worker is running, so /healthz answers 200.
+    now = timezone.now()
+    WorkerHeartbeat.objects.create(name="world:1", started_at=now, seen_at=now)
+    # A read-and-acknowledge campaign for the reporter's department only (Rikke and Mona).
+    campaign = awareness_services.campaign_start(
+        actor=gdpr,
+        title="Kampagne",
+        all_staff=False,
+        departments=[personas["reporter"].profile.department],
+        sections=[Section.objects.in_order().first()],
+        deadline=timezone.localdate() + timedelta(days=30),
+    )
     return World(
         incident=incident,
         attachment=incident.attachments.get(),
         dt_notification=dt,
         nis2_submission=early_warning,
+        campaign=campaign,
         section_slug=Section.objects.in_order().first().slug,
         guide_slug=next(iter(GUIDES)).slug,
         personas=personas,
@@ -87,5 +105,7 @@ def kwargs_for(key: str, params: list[str], world: World) -> dict:
         "token": "x" * 43,  # nobody's calendar feed token
         "phase": "notification",  # the NIS2 report due next
         "submission": world.nis2_submission.pk,
+        "campaign": world.campaign.pk,
+        "section": world.section_slug,
     }
     return {name: samples[name] for name in params}

@@ -456,7 +456,7 @@ def test_moving_the_deadline_rearms_the_reminders(reporter, gdpr_user):
     gdpr_mail = "sikkerhedsbrud@herlev.dk"
     with time_machine.travel(cph(2026, 3, 4, 12, 0), tick=False):
         incident = make_incident(reporter, now=cph(2026, 3, 2, 10, 0))  # deadline 5 March 10:00
-        notifications.sweep()
+        notifications.create_due_reminders()
         old = incident.notifications.get(kind=Notification.Kind.REMINDER_24H)
         assert old.deadline == cph(2026, 3, 5, 10, 0)
         services.incident_change_awareness(
@@ -469,7 +469,7 @@ def test_moving_the_deadline_rearms_the_reminders(reporter, gdpr_user):
         old.refresh_from_db()
         assert old.status == Notification.Status.CANCELLED
     with time_machine.travel(cph(2026, 3, 5, 9, 30), tick=False):
-        notifications.sweep()
+        notifications.create_due_reminders()
     fresh = incident.notifications.get(
         kind=Notification.Kind.REMINDER_24H, deadline=cph(2026, 3, 6, 9, 0)
     )

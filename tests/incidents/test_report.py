@@ -100,7 +100,10 @@ def test_missing_answers_give_danish_errors_and_nothing_is_saved(client, reporte
     client.force_login(reporter)
     response = client.post(URL, report_data(category="", description=""))
     assert response.status_code == 200
-    assert "Dette felt er påkrævet." in response.text
+    # Each field says what to do, not "Dette felt er påkrævet.".
+    assert response.context["form"].errors["category"] == ["Vælg hvad der er sket."]
+    assert response.context["form"].errors["description"] == ["Beskriv kort hvad der er sket."]
+    assert "Dette felt er påkrævet." not in response.text
     assert "Anmeldelsen er ikke sendt" in response.text
     assert not Incident.objects.exists()
 

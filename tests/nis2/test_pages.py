@@ -40,8 +40,8 @@ def significant(reporter, gdpr_user):
 def rows_of(html: str, reference: str) -> list[str]:
     """(regime, clock label) of each dashboard row of the incident, in page order."""
     rows = re.findall(
-        rf'<tr class="deadline-row band-\S+" data-regime="(\w+)"[^>]*>\s*<th scope="row">'
-        rf'<a [^>]+>{reference}</a></th>\s*<td class="small clock-label">([^<]*)</td>',
+        rf'<tr class="deadline-row band-\S+" data-regime="(\w+)"[^>]*>\s*<th scope="row"[^>]*>'
+        rf'<a [^>]+>{reference}</a></th>\s*<td class="small clock-label"[^>]*>([^<]*)</td>',
         html,
     )
     return [(regime, label.replace("&#x27;", "'")) for regime, label in rows]

@@ -1,4 +1,4 @@
-"""Everything needs login except the login page and static files."""
+"""Everything needs login except the login page, /healthz, the calendar feed and static files."""
 
 import re
 
@@ -9,6 +9,8 @@ from tests.urlwalk import iter_patterns, sample_path
 
 PUBLIC = {
     "log-ind/",
+    # For the proxy and monitoring: numbers only (tests/portal/test_healthz.py).
+    "healthz",
     # The way to and back from the organisation's login (OpenID Connect): 404 while no provider
     # is configured, tests/oidc with one.
     "log-ind/konto/",

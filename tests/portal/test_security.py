@@ -67,7 +67,7 @@ def test_no_page_references_another_host(client, reporter):
 
 
 def test_no_template_has_inline_script_or_style():
-    for template in (ROOT / "templates").rglob("*.html"):
+    for template in (ROOT / "portal" / "templates").rglob("*.html"):
         text = template.read_text()
         assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text), template
         assert "style=" not in text, template

@@ -1,0 +1,18 @@
+"""`sikkerhedsportalen COMMAND` (or `python -m portal COMMAND`): manage.py for an installed
+portal, e.g. `sikkerhedsportalen migrate`, `sikkerhedsportalen run_worker`."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "portal.settings")
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(sys.argv)
+
+
+if __name__ == "__main__":
+    main()
