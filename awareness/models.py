@@ -43,7 +43,9 @@ class Question(models.Model):
 
 
 class Choice(models.Model):
-    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="choices")
+    question = models.ForeignKey(
+        Question, on_delete=models.CASCADE, related_name="choices", verbose_name=_("spørgsmål")
+    )
     text = models.CharField(_("svarmulighed"), max_length=200)
     correct = models.BooleanField(_("rigtigt svar"), default=False)
     order = models.PositiveIntegerField(_("rækkefølge"), default=0)
@@ -72,7 +74,10 @@ class Campaign(models.Model):
     # The last day to confirm: through the end of that day in Copenhagen.
     deadline = models.DateField(_("frist"))
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("startet af"),
     )
     started_at = models.DateTimeField(_("startet"))
     # A campaign aimed at repeated breaches of one category (awareness/repeats.py).
@@ -113,11 +118,18 @@ class Confirmation(models.Model):
     same version counts it)."""
 
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="confirmations"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="confirmations",
+        verbose_name=_("medarbejder"),
     )
-    section = models.ForeignKey("guidance.Section", on_delete=models.PROTECT, related_name="+")
+    section = models.ForeignKey(
+        "guidance.Section", on_delete=models.PROTECT, related_name="+", verbose_name=_("afsnit")
+    )
     content_version = models.PositiveIntegerField(_("version"))
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="confirmations")
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="confirmations", verbose_name=_("kampagne")
+    )
     confirmed_at = models.DateTimeField(_("bekræftet"))
     # The question and the answer given, as they read then (staff may edit the question later).
     question = models.CharField(_("spørgsmål"), max_length=300, blank=True)
@@ -144,9 +156,18 @@ class Confirmation(models.Model):
 class Answer(models.Model):
     """Every answer given to a section's question, right or wrong (append-only)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
-    campaign = models.ForeignKey(Campaign, on_delete=models.PROTECT, related_name="+")
-    section = models.ForeignKey("guidance.Section", on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("medarbejder"),
+    )
+    campaign = models.ForeignKey(
+        Campaign, on_delete=models.PROTECT, related_name="+", verbose_name=_("kampagne")
+    )
+    section = models.ForeignKey(
+        "guidance.Section", on_delete=models.PROTECT, related_name="+", verbose_name=_("afsnit")
+    )
     content_version = models.PositiveIntegerField(_("version"))
     question = models.CharField(_("spørgsmål"), max_length=300)
     answer = models.CharField(_("svar"), max_length=200)

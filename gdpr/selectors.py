@@ -64,7 +64,8 @@ def dashboard_page(
     if queue in ("anmeldelse", "overskredet"):
         order = order[1:]
     paginator = Paginator(
-        incidents.select_related("department").order_by(*order), DASHBOARD_PAGE_SIZE
+        incidents.select_related("department").with_unread(user).order_by(*order),
+        DASHBOARD_PAGE_SIZE,
     )
     filtered = filters and (filters["kategori"] or filters["afdeling"] or filters["status"])
     if not filtered:

@@ -1,6 +1,7 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class GuidanceConfig(AppConfig):
     name = "guidance"
-    verbose_name = "Vejledning"
+    verbose_name = _("Vejledning")

@@ -33,7 +33,7 @@ class Guide:
 
 _REPORT = Step(
     _(
-        "Anmeld sikkerhedsbruddet, så GDPR-enheden kan nå at anmelde det til Datatilsynet inden "
+        "Indberet sikkerhedsbruddet, så GDPR-enheden kan nå at anmelde det til Datatilsynet inden "
         "72 timer, hvis det omhandler personoplysninger."
     ),
     GDPR,

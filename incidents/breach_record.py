@@ -213,7 +213,7 @@ def _delay(c: _Context) -> Answer:
 
 HINTS = {
     "description": gettext_lazy(
-        "GDPR-enhedens egen beskrivelse af hændelsesforløbet – aldrig anmelderens tekst."
+        "GDPR-enhedens egen beskrivelse af hændelsesforløbet – aldrig indberetterens tekst."
     ),
 }
 # How each of Datatilsynet's questions is answered from the record.

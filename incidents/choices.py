@@ -39,7 +39,10 @@ class Stopped(models.TextChoices):
 class DataKind(models.TextChoices):
     ORDINARY = "ordinary", _("Almindelige personoplysninger (fx navn, adresse, telefon)")
     CPR = "cpr", _("CPR-numre")
-    SENSITIVE = "sensitive", _("Følsomme oplysninger (art. 9), fx helbred")
+    SENSITIVE = (
+        "sensitive",
+        _("Følsomme oplysninger, fx helbred, etnisk oprindelse, religion eller fagforening"),
+    )
     CRIMINAL = "criminal", _("Oplysninger om strafbare forhold")
     FINANCIAL = "financial", _("Økonomiske oplysninger")
     CREDENTIALS = "credentials", _("Brugernavne og adgangskoder")
@@ -121,9 +124,9 @@ class Identifiability(models.TextChoices):
 
 
 class Status(models.TextChoices):
-    REPORTED = "reported", _("Anmeldt")
-    ESCALATED = "escalated", _("Hos GDPR-enheden")
-    CLOSED = "closed", _("Lukket")
+    REPORTED = "reported", _("Modtaget")
+    ESCALATED = "escalated", _("Under behandling")
+    CLOSED = "closed", _("Afsluttet")
 
 
 class NotifyDecision(models.TextChoices):

@@ -51,8 +51,8 @@ DUTIES: tuple[Duty, ...] = (
     ),
     Duty(
         "containment",
-        _("Inddæmning"),
-        _("Inddæmningen er ikke registreret (hvad blev gjort, af hvem, hvornår)."),
+        _("Bruddet stoppet"),
+        _("Det er ikke registreret, hvad der er gjort for at stoppe bruddet, af hvem og hvornår."),
         "containment",
         lambda i: i.contained_at is None,
         Q(contained_at__isnull=True),

@@ -82,8 +82,8 @@ def check_quota(uploads: Sequence[UploadedFile], *, stored_count: int = 0, store
     if count > most:
         raise ValidationError(
             ngettext(
-                "En anmeldelse kan højst have %(n)d fil.",
-                "En anmeldelse kan højst have %(n)d filer.",
+                "En indberetning kan højst have %(n)d fil.",
+                "En indberetning kan højst have %(n)d filer.",
                 most,
             )
             % {"n": most},
@@ -91,7 +91,7 @@ def check_quota(uploads: Sequence[UploadedFile], *, stored_count: int = 0, store
         )
     if total > settings.ATTACHMENTS_PER_REPORT_MB * 1024 * 1024:
         raise ValidationError(
-            _("Filerne til en anmeldelse må højst fylde %(mb)d MB i alt.")
+            _("Filerne til en indberetning må højst fylde %(mb)d MB i alt.")
             % {"mb": settings.ATTACHMENTS_PER_REPORT_MB},
             code="quota",
         )

@@ -380,6 +380,14 @@ class NoteForm(PortalForm):
 
 
 class MessageForm(PortalForm):
-    required_messages = {"text": _("Skriv beskeden til anmelderen.")}
+    required_messages = {"text": _("Skriv beskeden til indberetteren.")}
 
-    text = free_text(_("Besked til anmelderen"))
+    text = free_text(_("Besked til indberetteren"))
+
+
+class ManagerActedForm(PortalForm):
+    text = free_text(
+        _("Hvad har du gjort? (valgfrit)"),
+        required=False,
+        help_text=_("Fx „talt med medarbejderen, og kontoen er spærret“. Ingen CPR-numre."),
+    )

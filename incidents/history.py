@@ -30,7 +30,7 @@ RECIPIENT_ROLE = {
     Notification.Kind.NEW_REPORT_GDPR: gettext_lazy("GDPR-enheden"),
     Notification.Kind.NEW_REPORT_IT: gettext_lazy("IT"),
     Notification.Kind.NEW_REPORT_MANAGER: gettext_lazy("lederen"),
-    Notification.Kind.RECEIPT_REPORTER: gettext_lazy("anmelderen"),
+    Notification.Kind.RECEIPT_REPORTER: gettext_lazy("indberetteren"),
     Notification.Kind.REMINDER_24H: gettext_lazy("GDPR-enheden"),
     Notification.Kind.REMINDER_6H: gettext_lazy("GDPR-enheden"),
     Notification.Kind.DEADLINE_PASSED: gettext_lazy("GDPR-enheden"),
@@ -38,6 +38,8 @@ RECIPIENT_ROLE = {
     Notification.Kind.NIS2_NOTIFICATION_SOON: gettext_lazy("NIS2-ansvarlige"),
     Notification.Kind.NIS2_FINAL_REPORT_SOON: gettext_lazy("NIS2-ansvarlige"),
     Notification.Kind.NIS2_DEADLINE_PASSED: gettext_lazy("NIS2-ansvarlige"),
+    Notification.Kind.MESSAGE_REPORTER: gettext_lazy("indberetteren"),
+    Notification.Kind.INFORMATION_HANDLER: gettext_lazy("sagsbehandleren"),
 }
 
 
@@ -155,7 +157,10 @@ class _Renderer:
         phases = dict(DatatilsynetNotification.Phase.choices)
         rows = [
             (_("Fase"), str(phases.get(change.get("phase"), change.get("phase")))),
-            (_("Anmeldt"), dk_datetime(datetime.fromisoformat(change["notified_at"]))),
+            (
+                _("Anmeldt til Datatilsynet"),
+                dk_datetime(datetime.fromisoformat(change["notified_at"])),
+            ),
         ]
         if change.get("dt_reference"):
             rows.append((_("Datatilsynets journalnummer"), change["dt_reference"]))
@@ -187,7 +192,7 @@ class _Renderer:
             (
                 _("Slettet"),
                 _(
-                    "Anmelderens beskrivelse og sagens beskeder og noter. Registrets fakta er "
+                    "Indberetterens beskrivelse og sagens beskeder og noter. Registrets fakta er "
                     "bevaret."
                 ),
             )

@@ -15,7 +15,7 @@ import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
 from django.db import models
-from django.db.models import Case, F, OuterRef, Q, Subquery, When
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
 from django.db.models.lookups import Exact, IsNull
 from django.utils import timezone
@@ -145,6 +145,31 @@ class IncidentQuerySet(models.QuerySet):
             condition |= Q(reporter__profile__manager=user)
         return self.filter(condition)
 
+    def with_unread(self, user) -> IncidentQuerySet:
+        """Annotate `unread`: something was said to `user` on the case (TimelineEntry.TO_REPORTER
+        if they reported it, TO_HANDLERS if they handle breaches) that they have not opened the
+        case since."""
+
+        def said_since_opened(kinds) -> Exists:
+            opened_after = TimelineEntry.objects.filter(
+                incident=OuterRef(OuterRef("pk")),
+                actor=user,
+                kind=TimelineEntry.Kind.VIEWED,
+                at__gte=OuterRef("at"),
+            )
+            return Exists(
+                TimelineEntry.objects.filter(incident=OuterRef("pk"), kind__in=kinds)
+                .exclude(actor=user)
+                .exclude(Exists(opened_after))
+            )
+
+        unread = [When(Q(reporter=user) & said_since_opened(TimelineEntry.TO_REPORTER), then=True)]
+        if roles.can_see_all_incidents(user):
+            unread.append(When(said_since_opened(TimelineEntry.TO_HANDLERS), then=True))
+        return self.annotate(
+            unread=Case(*unread, default=False, output_field=models.BooleanField())
+        )
+
 
 def _attachment_path(instance: models.Model, filename: str) -> str:
     # Never the uploaded name: it is typed by the user and may contain personal data.
@@ -167,12 +192,14 @@ def _changed_except(fields: tuple[str, ...]) -> str:
 
 class Incident(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    submission_token = models.UUIDField(null=True, blank=True, unique=True, editable=False)
+    submission_token = models.UUIDField(
+        _("indsendelsesnøgle"), null=True, blank=True, unique=True, editable=False
+    )
     reporter = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
         related_name="reported_incidents",
-        verbose_name=_("anmelder"),
+        verbose_name=_("indberetter"),
     )
     department = models.ForeignKey(
         "portal.Department",
@@ -196,7 +223,7 @@ class Incident(models.Model):
     description = models.TextField(_("beskrivelse"))
     discovered_at = models.DateTimeField(_("opdaget"))
     occurred_at = models.DateTimeField(_("sket"), null=True, blank=True)
-    reported_at = models.DateTimeField(_("anmeldt"))
+    reported_at = models.DateTimeField(_("indberettet"))
     personal_data = models.CharField(
         _("personoplysninger involveret"), max_length=8, choices=PersonalData.choices
     )
@@ -248,6 +275,8 @@ class Incident(models.Model):
     containment_description = models.TextField(_("hvad blev gjort"), blank=True)
     manager_notified_at = models.DateTimeField(_("leder underrettet"), null=True, blank=True)
     it_notified_at = models.DateTimeField(_("IT underrettet"), null=True, blank=True)
+    # The manager e-mailed about the report confirms on the case that they have acted.
+    manager_acted_at = models.DateTimeField(_("lederen har handlet"), null=True, blank=True)
 
     # Assessment, art. 33(3) and 33(5).
     classification = models.CharField(
@@ -366,9 +395,9 @@ class Incident(models.Model):
     )
 
     # Optimistic concurrency: every service change bumps it; a form carries the version it saw.
-    version = models.PositiveIntegerField(default=1)
-    created = models.DateTimeField(auto_now_add=True)
-    updated = models.DateTimeField(auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1)
+    created = models.DateTimeField(_("oprettet"), auto_now_add=True)
+    updated = models.DateTimeField(_("senest ændret"), auto_now=True)
 
     # The rule of `notified_late` below, for queries (the register, the statistics).
     LATE = Q(notify_decision="notify", clock_stopped_at__gt=F("notification_deadline"))
@@ -388,7 +417,7 @@ class Incident(models.Model):
             models.Index(
                 fields=["status", "notification_deadline"], name="incident_status_deadline"
             ),
-            # The handlers' list and "Mine anmeldelser", newest first. (reporter and manager are
+            # The handlers' list and "Mine indberetninger", newest first. (reporter and manager are
             # foreign keys and already indexed for visible_to().)
             models.Index(fields=["-reported_at"], name="incident_reported_at"),
             # The GDPR deadline dashboard: only open incidents, few among many closed ones.
@@ -656,11 +685,19 @@ class DatatilsynetNotification(models.Model):
         FOLLOW_UP = "follow_up", _("Opfølgende anmeldelse")
 
     incident = models.ForeignKey(
-        Incident, on_delete=models.PROTECT, related_name="dt_notifications"
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="dt_notifications",
+        verbose_name=_("sikkerhedsbrud"),
     )
     phase = models.CharField(_("fase"), max_length=16, choices=Phase.choices)
     follows = models.ForeignKey(
-        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="follow_ups"
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_ups",
+        verbose_name=_("følger op på"),
     )
     notified_at = models.DateTimeField(_("anmeldt til Datatilsynet"))
     dt_reference = models.CharField(_("Datatilsynets journalnummer"), max_length=100, blank=True)
@@ -675,7 +712,10 @@ class DatatilsynetNotification(models.Model):
         models.CharField(max_length=32), default=list, blank=True, verbose_name=_("eftersendt")
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("registreret af"),
     )
     recorded_at = models.DateTimeField(_("registreret"))
 
@@ -764,19 +804,27 @@ class IncidentText(models.Model):
     the timeline."""
 
     class Kind(models.TextChoices):
-        INFORMATION = "information", _("Oplysninger fra anmelderen")
-        MESSAGE = "message", _("Besked til anmelderen")
+        INFORMATION = "information", _("Oplysninger fra indberetteren")
+        MESSAGE = "message", _("Besked til indberetteren")
         NOTE = "note", _("Intern note")
+        MANAGER_ACTION = "manager_action", _("Hvad lederen har gjort")
         AWARENESS_REASON = "awareness_reason", _("Begrundelse for nyt opmærksomhedstidspunkt")
         REOPEN_REASON = "reopen_reason", _("Begrundelse for genåbning")
 
     # The conversation with the reporter and the notes: removed after the retention period.
-    PERSONAL_KINDS = (Kind.INFORMATION, Kind.MESSAGE, Kind.NOTE)
+    PERSONAL_KINDS = (Kind.INFORMATION, Kind.MESSAGE, Kind.NOTE, Kind.MANAGER_ACTION)
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="texts")
+    incident = models.ForeignKey(
+        Incident, on_delete=models.PROTECT, related_name="texts", verbose_name=_("sikkerhedsbrud")
+    )
     kind = models.CharField(_("type"), max_length=24, choices=Kind.choices)
     text = models.TextField(_("tekst"), blank=True)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("skrevet af"),
+    )
     written_at = models.DateTimeField(_("skrevet"))
     removed_at = models.DateTimeField(_("slettet efter opbevaringsperioden"), null=True)
 
@@ -828,10 +876,10 @@ class TimelineEntry(models.Model):
     labels in the reader's language by incidents/history.py. Append-only in the database."""
 
     class Kind(models.TextChoices):
-        REPORTED = "reported", _("Anmeldt")
+        REPORTED = "reported", _("Indberettet")
         VIEWED = "viewed", _("Set")
         INFORMATION_ADDED = "information_added", _("Oplysninger tilføjet")
-        CONTAINMENT = "containment", _("Inddæmning")
+        CONTAINMENT = "containment", _("Bruddet stoppet")
         PEOPLE_NOTIFIED = "people_notified", _("Leder/IT underrettet")
         ESCALATED = "escalated", _("Overtaget af GDPR-enheden")
         AWARE_CHANGED = "aware_changed", _("Opmærksomhedstidspunkt ændret")
@@ -843,6 +891,7 @@ class TimelineEntry(models.Model):
         RECORDS = "records", _("Øvrige oplysninger")
         NOTE = "note", _("Intern note")
         MESSAGE = "message", _("Besked")
+        MANAGER_ACTED = "manager_acted", _("Lederen har handlet")
         CLOSED = "closed", _("Lukket")
         REOPENED = "reopened", _("Genåbnet")
         EMAIL_SENT = "email_sent", _("E-mail sendt")
@@ -854,25 +903,44 @@ class TimelineEntry(models.Model):
         NIS2_ENDED = "nis2_ended", _("NIS2: hændelsen afsluttet")
 
     KINDS_WHEN_CLOSED = TIMELINE_KINDS_WHEN_CLOSED
+    # Lines said to someone: unread by them until they open the case after it (a "viewed"
+    # line of theirs; incidents/selectors.py marks them, conversation.py logs the opening).
+    TO_REPORTER = (Kind.MESSAGE,)
+    TO_HANDLERS = (Kind.INFORMATION_ADDED, Kind.MANAGER_ACTED)
 
     class Visibility(models.TextChoices):
         INTERNAL = "internal", _("Intern")
-        REPORTER = "reporter", _("Synlig for anmelderen")
+        REPORTER = "reporter", _("Synlig for indberetteren")
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="timeline")
-    at = models.DateTimeField()
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="timeline",
+        verbose_name=_("sikkerhedsbrud"),
     )
-    kind = models.CharField(max_length=32, choices=Kind.choices)
+    at = models.DateTimeField(_("tidspunkt"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("udført af"),
+    )
+    kind = models.CharField(_("hændelse"), max_length=32, choices=Kind.choices)
     visibility = models.CharField(
-        max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
+        _("synlighed"), max_length=16, choices=Visibility.choices, default=Visibility.INTERNAL
     )
     # {field: [old, new]} with codes, ISO times, numbers and ids; a free-text field that changed
     # is recorded as {field: "changed"}, never with its words. Other facts under their own keys.
-    changes = models.JSONField(default=dict, blank=True)
+    changes = models.JSONField(_("ændringer"), default=dict, blank=True)
     body = models.ForeignKey(
-        IncidentText, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        IncidentText,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("tekst"),
     )
 
     class Meta:
@@ -898,15 +966,23 @@ class TimelineEntry(models.Model):
 class Attachment(models.Model):
     MAX_SIZE = 10 * 1024 * 1024
 
-    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="attachments")
-    file = models.FileField(upload_to=_attachment_path)
-    original_name = models.CharField(_("filnavn"), max_length=255)
-    content_type = models.CharField(max_length=100)
-    size = models.PositiveIntegerField()
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    incident = models.ForeignKey(
+        Incident,
+        on_delete=models.PROTECT,
+        related_name="attachments",
+        verbose_name=_("sikkerhedsbrud"),
     )
-    uploaded_at = models.DateTimeField()
+    file = models.FileField(_("fil"), upload_to=_attachment_path)
+    original_name = models.CharField(_("filnavn"), max_length=255)
+    content_type = models.CharField(_("filtype"), max_length=100)
+    size = models.PositiveIntegerField(_("størrelse (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("tilføjet af"),
+    )
+    uploaded_at = models.DateTimeField(_("tilføjet"))
 
     class Meta:
         ordering = ["uploaded_at", "pk"]
@@ -941,10 +1017,10 @@ class Notification(models.Model):
     """
 
     class Kind(models.TextChoices):
-        NEW_REPORT_GDPR = "new_report_gdpr", _("Ny anmeldelse til GDPR-enheden")
-        NEW_REPORT_IT = "new_report_it", _("Ny anmeldelse til IT")
-        NEW_REPORT_MANAGER = "new_report_manager", _("Ny anmeldelse til lederen")
-        RECEIPT_REPORTER = "receipt_reporter", _("Kvittering til anmelderen")
+        NEW_REPORT_GDPR = "new_report_gdpr", _("Ny indberetning til GDPR-enheden")
+        NEW_REPORT_IT = "new_report_it", _("Ny indberetning til IT")
+        NEW_REPORT_MANAGER = "new_report_manager", _("Ny indberetning til lederen")
+        RECEIPT_REPORTER = "receipt_reporter", _("Kvittering til indberetteren")
         REMINDER_24H = "reminder_24h", _("Påmindelse: 24 timer til fristen")
         REMINDER_6H = "reminder_6h", _("Påmindelse: 6 timer til fristen")
         DEADLINE_PASSED = "deadline_passed", _("Fristen er overskredet")
@@ -953,7 +1029,11 @@ class Notification(models.Model):
         NIS2_NOTIFICATION_SOON = "nis2_notification_soon", _("NIS2: hændelsesunderretning snart")
         NIS2_FINAL_REPORT_SOON = "nis2_final_report_soon", _("NIS2: endelig rapport snart")
         NIS2_DEADLINE_PASSED = "nis2_deadline_passed", _("NIS2: fristen er overskredet")
+        MESSAGE_REPORTER = "message_reporter", _("Ny besked til indberetteren")
+        INFORMATION_HANDLER = "information_handler", _("Nye oplysninger til sagsbehandleren")
 
+    # E-mails about one line of the conversation: one per line and recipient (`about`).
+    CONVERSATION_KINDS = (Kind.MESSAGE_REPORTER, Kind.INFORMATION_HANDLER)
     # The GDPR clock's reminders (incidents.notifications.rearm_reminders keeps them).
     REMINDER_KINDS = (Kind.REMINDER_24H, Kind.REMINDER_6H, Kind.DEADLINE_PASSED)
     NIS2_REMINDER_KINDS = (
@@ -977,6 +1057,10 @@ class Notification(models.Model):
     recipient_email = models.EmailField()
     # A reminder is about one deadline: when the deadline moves, the next reminder is a new row.
     deadline = models.DateTimeField(null=True, blank=True)
+    # A message or new information is one e-mail per line of the timeline, never its words.
+    about = models.ForeignKey(
+        TimelineEntry, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
     attempts = models.PositiveIntegerField(default=0)
     next_attempt_at = models.DateTimeField()
@@ -993,9 +1077,16 @@ class Notification(models.Model):
         verbose_name_plural = _("e-mails")
         constraints = [
             models.UniqueConstraint(
-                fields=["incident", "kind", "recipient_email", "deadline"],
+                fields=["incident", "kind", "recipient_email", "deadline", "about"],
                 nulls_distinct=False,
                 name="one_notification_per_incident_kind_recipient_deadline",
+            ),
+            # An e-mail about the conversation names its line; the others do not have one.
+            models.CheckConstraint(
+                condition=Q(kind__in=["message_reporter", "information_handler"])
+                & Q(about__isnull=False)
+                | ~Q(kind__in=["message_reporter", "information_handler"]) & Q(about__isnull=True),
+                name="notification_conversation_names_its_line",
             ),
             # Reminders name the deadline they warn of; the other e-mails do not have one.
             models.CheckConstraint(

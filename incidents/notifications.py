@@ -15,13 +15,13 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _lazy
 
-from incidents.models import Incident, Notification
+from incidents.models import Incident, Notification, TimelineEntry
 
 Kind = Notification.Kind
 Status = Notification.Status
@@ -48,6 +48,7 @@ def queue(
     recipient_email: str,
     now: datetime,
     deadline: datetime | None = None,
+    about: TimelineEntry | None = None,
 ) -> bool:
     """Create the outbox row unless it exists already; the worker finds it. True if created.
 
@@ -62,6 +63,7 @@ def queue(
             kind=kind,
             recipient_email=recipient_email,
             deadline=deadline,
+            about=about,
             defaults={"next_attempt_at": now},
         )
         revived = not created and Notification.objects.filter(
@@ -120,13 +122,48 @@ def queue_new_report(*, incident: Incident, now: datetime) -> None:
     )
 
 
+def queue_conversation(line: TimelineEntry) -> None:
+    """Tell the other side that something was said on the case: a message reaches the reporter,
+    the reporter's new information or the manager's confirmation reaches the case's owner (the
+    GDPR unit's mailbox while nobody owns it). Call in the transaction that wrote the line."""
+    incident = line.incident
+    if line.kind in TimelineEntry.TO_REPORTER:
+        kind, recipient = Kind.MESSAGE_REPORTER, incident.reporter.email
+    else:
+        kind = Kind.INFORMATION_HANDLER
+        recipient = incident.owner.email if incident.owner_id else _gdpr_email()
+    queue(incident=incident, kind=kind, recipient_email=recipient, now=line.at, about=line)
+
+
+# The e-mails that tell someone the folder says must be told: sending one is telling them.
+NOTIFIES = {
+    Kind.NEW_REPORT_MANAGER: "manager_notified_at",
+    Kind.NEW_REPORT_IT: "it_notified_at",
+}
+
+
+def record_delivery(notification: Notification, *, at: datetime) -> dict:
+    """The facts a sent e-mail establishes on its open incident (call in the transaction that
+    marks it sent): the manager or IT was notified at `at`, unless a time is recorded already.
+    Returns the changes, for the timeline line that records the sending."""
+    name = NOTIFIES.get(notification.kind)
+    if name is None:
+        return {}
+    updated = (
+        Incident.objects.open()
+        .filter(pk=notification.incident_id, **{f"{name}__isnull": True})
+        .update(**{name: at, "version": F("version") + 1, "updated": at})
+    )
+    return {name: [None, at.isoformat()]} if updated else {}
+
+
 # --- Composing --------------------------------------------------------------------------------
 
 SUBJECT_SUFFIX = {
     Kind.NEW_REPORT_GDPR: _lazy("nyt sikkerhedsbrud"),
     Kind.NEW_REPORT_IT: _lazy("nyt sikkerhedsbrud"),
     Kind.NEW_REPORT_MANAGER: _lazy("nyt sikkerhedsbrud i din afdeling"),
-    Kind.RECEIPT_REPORTER: _lazy("kvittering for din anmeldelse"),
+    Kind.RECEIPT_REPORTER: _lazy("kvittering for din indberetning"),
     Kind.REMINDER_24H: _lazy("24 timer til fristen"),
     Kind.REMINDER_6H: _lazy("6 timer til fristen"),
     Kind.DEADLINE_PASSED: _lazy("fristen er overskredet"),
@@ -134,6 +171,8 @@ SUBJECT_SUFFIX = {
     Kind.NIS2_NOTIFICATION_SOON: _lazy("NIS2: frist for hændelsesunderretning nærmer sig"),
     Kind.NIS2_FINAL_REPORT_SOON: _lazy("NIS2: frist for endelig rapport nærmer sig"),
     Kind.NIS2_DEADLINE_PASSED: _lazy("NIS2: en frist er overskredet"),
+    Kind.MESSAGE_REPORTER: _lazy("ny besked om din indberetning"),
+    Kind.INFORMATION_HANDLER: _lazy("nyt på sagen"),
 }
 
 
@@ -166,6 +205,7 @@ def compose(notification: Notification) -> EmailMessage:
             {
                 "kind": notification.kind,
                 "deadline": notification.deadline,
+                "about": notification.about,
                 "incident": incident,
                 "url": settings.SITE_URL + path,
                 "organisation": settings.PORTAL_ORGANISATION,

@@ -32,7 +32,7 @@ from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from incidents.models import Notification, TimelineEntry
-from incidents.notifications import compose, is_current, message_id_for
+from incidents.notifications import compose, is_current, message_id_for, record_delivery
 
 logger = logging.getLogger(__name__)
 
@@ -203,7 +203,10 @@ def _record_sent(notification: Notification) -> None:
                         at=now,
                         kind=TimelineEntry.Kind.EMAIL_SENT,
                         visibility=TimelineEntry.Visibility.INTERNAL,
-                        changes={"email": notification.kind},
+                        changes={
+                            "email": notification.kind,
+                            **record_delivery(notification, at=now),
+                        },
                     )
             return
         except DatabaseError as error:

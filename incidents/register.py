@@ -134,9 +134,7 @@ COLUMNS: tuple[Column, ...] = (
         lambda t, v, f: t.when(v["aware_at"]),
         summary=True,
     ),
-    Column(
-        gettext_lazy("Anmeldt internt"), ("reported_at",), lambda t, v, f: t.when(v["reported_at"])
-    ),
+    Column(gettext_lazy("Indberettet"), ("reported_at",), lambda t, v, f: t.when(v["reported_at"])),
     Column(gettext_lazy("Inddæmmet"), ("contained_at",), lambda t, v, f: t.when(v["contained_at"])),
     _text(gettext_lazy("Faktiske omstændigheder"), "account"),
     Column(

@@ -30,12 +30,14 @@ def _page(incidents: QuerySet, number: str | None) -> Page:
 
 
 def my_reports(user, *, page: str | None) -> Page:
-    return _page(Incident.objects.filter(reporter=user), page)
+    return _page(Incident.objects.filter(reporter=user).with_unread(user), page)
 
 
 def case_list(user, *, status: str, category: str, page: str | None) -> Page:
     """What `user` may see, filtered: open (default), a status, or all; a category."""
-    incidents = Incident.objects.visible_to(user).select_related("reporter", "department")
+    incidents = (
+        Incident.objects.visible_to(user).select_related("reporter", "department").with_unread(user)
+    )
     if status == "open":
         incidents = incidents.open()
     elif status in Status.values:

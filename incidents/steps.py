@@ -43,6 +43,11 @@ def _reporter(user, incident: Incident) -> bool:
     return incident.reporter_id == user.pk
 
 
+def _manager(user, incident: Incident) -> bool:
+    """The manager the report was e-mailed to."""
+    return incident.manager_id is not None and incident.manager_id == user.pk
+
+
 def _open(incident: Incident) -> bool:
     return incident.is_open
 
@@ -109,7 +114,7 @@ STEPS: tuple[Step, ...] = (
     Step(
         "containment",
         "inddaem",
-        _("Inddæmning: stop bruddet"),
+        _("Stop bruddet"),
         forms.ContainmentForm,
         "incident_record_containment",
         _hands_on,
@@ -238,11 +243,21 @@ STEPS: tuple[Step, ...] = (
     Step(
         "message",
         "besked",
-        _("Besked til anmelderen"),
+        _("Besked til indberetteren"),
         forms.MessageForm,
         "incident_send_message",
         _staff,
         submit=_("Send besked"),
+    ),
+    Step(
+        "manager_acted",
+        "handlet",
+        _("Jeg har handlet"),
+        forms.ManagerActedForm,
+        "incident_confirm_manager_acted",
+        _manager,
+        offered=lambda user, i: i.manager_acted_at is None,
+        submit=_("Bekræft, at jeg har handlet"),
     ),
     Step(
         "add_information",

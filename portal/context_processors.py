@@ -18,6 +18,9 @@ def portal(request: HttpRequest) -> dict:
         "cooloff_minutes": int(settings.AXES_COOLOFF_TIME.total_seconds() // 60),
         "show_dashboard_link": bool(user and roles.can_see_dashboard(user)),
         "show_case_list_link": bool(user and roles.can_see_others_incidents(user)),
+        # Read-and-acknowledge (awareness/): everyone reads; these see the pages beside it.
+        "show_team_training_link": bool(user and roles.can_see_team_training(user)),
+        "show_campaigns_link": bool(user and roles.can_run_campaigns(user)),
         "show_password_link": bool(
             settings.LOCAL_LOGIN and user and user.is_authenticated and user.has_usable_password()
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from axes.models import AccessAttempt
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -97,6 +98,17 @@ class RoleMapping(models.Model):
 
     def __str__(self) -> str:
         return f"{self.group_id} → {self.get_role_display()}"
+
+
+class LoginAttempt(AccessAttempt):
+    """django-axes' record of failed password logins per username and address, under a Danish
+    name for the admin, where an administrator lifts a lockout before it runs out."""
+
+    class Meta:
+        proxy = True
+        ordering = ["-attempt_time"]
+        verbose_name = _("mislykket log ind")
+        verbose_name_plural = _("mislykkede log ind")
 
 
 class WorkerHeartbeat(models.Model):

@@ -7,16 +7,91 @@ read once per user object and cached on it, so a page asking several questions c
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, Group, User
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 MANAGERS = "Ledere"
 IT = "IT"
 GDPR_UNIT = "GDPR-enheden"
-ALL_GROUPS = (MANAGERS, IT, GDPR_UNIT)
-# The roles an administrator can map a provider group to (portal.models.RoleMapping).
-ROLE_CHOICES = [(MANAGERS, _("Leder")), (IT, _("IT")), (GDPR_UNIT, _("GDPR-enheden"))]
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role as an administrator is told about it (the user form, the group admin).
+
+    `may` says what the role lets a person see and do; keep it in step with the functions below,
+    which are what decides.
+    """
+
+    label: Promise
+    may: Promise
+    # The group that holds the role; None for the two roles no group holds.
+    group: str | None = None
+    # How a person gets a role no group holds.
+    held_by: Promise | None = None
+    # (URL name, its name in a sentence): where the role lands after logging in, if not on the
+    # front page.
+    landing: tuple[str, Promise] | None = None
+
+
+EMPLOYEE_ROLE = Role(
+    _("Medarbejder"),
+    _(
+        "Læser vejledningen, anmelder sikkerhedsbrud og følger sine egne anmeldelser: tilføjer "
+        "oplysninger og filer og læser GDPR-enhedens beskeder."
+    ),
+    held_by=_("Alle, der kan logge ind."),
+)
+ADMINISTRATOR_ROLE = Role(
+    _("Administrator"),
+    _(
+        "Administrationen: brugere, afdelinger, roller fra grupper, vejledningens tekster og "
+        "mislykkede log ind. Må desuden alt, hvad GDPR-enheden må."
+    ),
+    held_by=_("Feltet »Administrator« på brugeren (superbrugerstatus), ikke en gruppe."),
+)
+ROLES: tuple[Role, ...] = (
+    EMPLOYEE_ROLE,
+    Role(
+        _("Leder"),
+        _(
+            "Ser desuden anmeldelserne fra de medarbejdere, der har personen som leder i deres "
+            "profil – også dem fra før et lederskifte – med status, tilføjelser og filer, men "
+            "ikke GDPR-enhedens beskeder til anmelderen. Ændrer ikke i sagerne."
+        ),
+        group=MANAGERS,
+    ),
+    Role(
+        _("IT"),
+        _(
+            "Ser alle anmeldelser, registrerer hvad der er gjort for at inddæmme et brud, skriver "
+            "noter og beskeder til anmelderen og ser fristoversigten og statistikken. Vurderer "
+            "og beslutter ikke."
+        ),
+        group=IT,
+    ),
+    Role(
+        _("GDPR-enheden"),
+        _(
+            "Ser og behandler alle sikkerhedsbrud: eskalerer, vurderer risikoen, beslutter om "
+            "bruddet skal anmeldes, anmelder til Datatilsynet, underretter de registrerede og "
+            "lukker sagen. Har fortegnelsen over brud, udkastene til Datatilsynet, statistikken "
+            "og fristkalenderen."
+        ),
+        group=GDPR_UNIT,
+        landing=("incidents:dashboard", _("fristoversigten")),
+    ),
+    ADMINISTRATOR_ROLE,
+)
+ALL_GROUPS = tuple(role.group for role in ROLES if role.group)
+# The roles held by groups: the user form's choices, and what an administrator can map a
+# provider group to (portal.models.RoleMapping).
+ROLE_CHOICES = [(role.group, role.label) for role in ROLES if role.group]
 
 AnyUser = AbstractBaseUser | AnonymousUser
 
@@ -70,6 +145,12 @@ def can_see_dashboard(user: AnyUser) -> bool:
     return is_it(user) or is_gdpr_unit(user)
 
 
+def with_manager_flag(users: QuerySet[User]) -> QuerySet[User]:
+    """`users`, each with `holds_manager_role`, in the same query (pickers listing everyone)."""
+    managers = Group.objects.filter(name=MANAGERS, user=OuterRef("pk"))
+    return users.annotate(holds_manager_role=Exists(managers))
+
+
 def managed_user_ids(user: AnyUser) -> list[int]:
     """The people this user manages, per their profiles (empty for non-managers)."""
     if not is_manager(user):
@@ -84,6 +165,26 @@ def role_names(user: AnyUser) -> list[str]:
     if getattr(user, "is_superuser", False):
         names.append("Administrator")
     return names
+
+
+def roles_held(group_names: Iterable[str], *, superuser: bool) -> list[Role]:
+    """The roles of a person in these groups, in ROLES' order; everyone is an employee."""
+    names = set(group_names)
+    return [
+        role
+        for role in ROLES
+        if role is EMPLOYEE_ROLE
+        or (role.group is not None and role.group in names)
+        or (role is ADMINISTRATOR_ROLE and superuser)
+    ]
+
+
+def landing_page(user: AnyUser) -> str:
+    """The URL name a person lands on after logging in when they asked for no other page."""
+    for role in ROLES:
+        if role.landing and role.group in _groups(user):
+            return role.landing[0]
+    return settings.LOGIN_REDIRECT_URL
 
 
 def can_see_breach_register(user: AnyUser) -> bool:

@@ -182,6 +182,9 @@ AXES_RESET_ON_SUCCESS = True
 # The message promises a time; a retry while locked out must not move it.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# axes' own admin is English and lists every login; portal.admin shows the failed ones in Danish,
+# where an administrator lifts a lockout.
+AXES_ENABLE_ADMIN = False
 # Logs say who was locked out, never what they typed (no passwords, see "no personal data").
 AXES_VERBOSE = True
 # Whose address a failure counts against, and the per-address limit: portal/throttling.py.

@@ -19,7 +19,7 @@ from django.http import (
     HttpResponseNotAllowed,
     HttpResponseServerError,
 )
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, resolve_url
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
@@ -29,6 +29,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods, require_POST
 from mozilla_django_oidc.views import OIDCAuthenticationCallbackView, OIDCAuthenticationRequestView
 
+from portal import roles
 from portal.forms import LoginForm, PasswordChangeForm
 from portal.oidc import LoginRefused, provider
 
@@ -44,12 +45,27 @@ def forbidden_unless(allowed: bool) -> None:
 # --- Logging in and out ------------------------------------------------------------------------
 
 
+def after_login(user, next_url: str | None) -> str:
+    """Where a login leads: the page the person was on their way to, else their role's landing
+    page (the GDPR unit's is the deadline dashboard).
+
+    The front page counts as no particular page: opening the portal's address leads to the login
+    page with it as `next`.
+    """
+    if next_url and next_url != resolve_url(settings.LOGIN_REDIRECT_URL):
+        return next_url
+    return resolve_url(roles.landing_page(user))
+
+
 class LoginView(auth_views.LoginView):
     """The login page: the organisation's account first; username and password only while
     LOCAL_LOGIN is on."""
 
     authentication_form = LoginForm
     redirect_authenticated_user = True
+
+    def get_success_url(self) -> str:
+        return after_login(self.request.user, self.get_redirect_url())
 
     def post(self, request: HttpRequest, *args, **kwargs) -> HttpResponse:
         if not settings.LOCAL_LOGIN:
@@ -132,6 +148,11 @@ class ProviderLoginStart(OIDCAuthenticationRequestView):
 
 class ProviderLoginCallback(OIDCAuthenticationCallbackView):
     """Where the provider sends the browser back: checks state, then ProviderBackend the rest."""
+
+    @property
+    def success_url(self) -> str:
+        # The `next` login_start kept, checked there (mozilla-django-oidc's get_next_url).
+        return after_login(self.user, self.request.session.get("oidc_login_next"))
 
     def get(self, request: HttpRequest) -> HttpResponse:
         if not settings.OIDC_ENABLED:

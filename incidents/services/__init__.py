@@ -13,6 +13,7 @@ from incidents.services.conversation import (
     VIEW_LOG_INTERVAL,
     incident_add_information,
     incident_add_note,
+    incident_confirm_manager_acted,
     incident_log_view,
     incident_send_message,
 )
@@ -39,6 +40,7 @@ __all__ = [
     "incident_assess",
     "incident_change_awareness",
     "incident_close",
+    "incident_confirm_manager_acted",
     "incident_decide",
     "incident_escalate",
     "incident_log_view",

@@ -15,9 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from incidents.models import Incident, IncidentText, TimelineEntry
+from incidents.notifications import queue_conversation
 from incidents.services._base import (
     Kind,
     Visibility,
+    change,
     check_no_cpr,
     lock,
     log,
@@ -56,7 +58,7 @@ def incident_add_information(
         if text.strip()
         else None
     )
-    return log(
+    line = log(
         incident,
         actor=actor,
         kind=Kind.INFORMATION_ADDED,
@@ -65,6 +67,8 @@ def incident_add_information(
         body=body,
         visibility=Visibility.REPORTER,
     )
+    queue_conversation(line)
+    return line
 
 
 def _words(
@@ -113,7 +117,7 @@ def incident_send_message(
     if not text.strip():
         raise ValidationError({"text": _("Skriv beskeden.")})
     check_no_cpr(text=text)
-    return _words(
+    line = _words(
         incident,
         actor=actor,
         text=text,
@@ -122,19 +126,53 @@ def incident_send_message(
         visibility=Visibility.REPORTER,
         now=now,
     )
+    queue_conversation(line)
+    return line
+
+
+@transaction.atomic
+def incident_confirm_manager_acted(
+    *, incident: Incident, actor: User, text: str = "", now: datetime | None = None
+) -> TimelineEntry:
+    """The manager e-mailed about the report confirms that they have acted (what they did, if
+    they say); the case's owner is told."""
+    require(actor, incident, "manager_acted")
+    check_no_cpr(text=text)
+    incident = lock(incident, None)
+    require_open(incident)
+    if incident.manager_acted_at is not None:
+        raise ValidationError(_("Du har allerede bekræftet, at du har handlet."))
+    now = now or timezone.now()
+    body = (
+        write(incident, kind=IncidentText.Kind.MANAGER_ACTION, text=text, author=actor, at=now)
+        if text.strip()
+        else None
+    )
+    line = change(
+        incident, {"manager_acted_at": now}, actor=actor, kind=Kind.MANAGER_ACTED, at=now, body=body
+    )
+    queue_conversation(line)
+    return line
 
 
 # One statement: the line is written only if the same person has not opened the case within
-# VIEW_LOG_INTERVAL (a page view should not cost a transaction and a look-up first).
-_LOG_VIEW_SQL = """
+# VIEW_LOG_INTERVAL, or has but something was said on it since (their opening is what marks it
+# read: incidents/selectors.py). A page view should not cost a transaction and a look-up first.
+_SAID = ", ".join(f"'{kind}'" for kind in (*TimelineEntry.TO_REPORTER, *TimelineEntry.TO_HANDLERS))
+_LOG_VIEW_SQL = f"""
     INSERT INTO incidents_timelineentry (incident_id, at, actor_id, kind, visibility, changes)
-    SELECT %(incident)s, %(at)s, %(actor)s, 'viewed', 'internal', '{}'::jsonb
+    SELECT %(incident)s, %(at)s, %(actor)s, 'viewed', 'internal', '{{}}'::jsonb
     WHERE NOT EXISTS (
-        SELECT 1 FROM incidents_timelineentry
-        WHERE incident_id = %(incident)s AND actor_id = %(actor)s AND kind = 'viewed'
-            AND at > %(since)s
+        SELECT 1 FROM incidents_timelineentry viewed
+        WHERE viewed.incident_id = %(incident)s AND viewed.actor_id = %(actor)s
+            AND viewed.kind = 'viewed' AND viewed.at > %(since)s
+            AND NOT EXISTS (
+                SELECT 1 FROM incidents_timelineentry said
+                WHERE said.incident_id = %(incident)s AND said.kind IN ({_SAID})
+                    AND said.at >= viewed.at AND said.actor_id IS DISTINCT FROM %(actor)s
+            )
     )
-"""
+"""  # noqa: S608 - _SAID is the model's own kind codes
 
 
 def incident_log_view(*, incident: Incident, viewer: User, now: datetime | None = None) -> bool:

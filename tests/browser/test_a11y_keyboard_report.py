@@ -41,7 +41,7 @@ def test_an_employee_reports_a_breach_with_the_keyboard_only(page, live_server, 
     # Description only, then send: the form is refused.
     tab_to(page, lambda e: e["name"] == "description")
     page.keyboard.type("Min arbejdsmobil blev glemt i bussen.")
-    tab_to(page, lambda e: e["tag"] == "BUTTON" and e["text"] == "Send anmeldelse")
+    tab_to(page, lambda e: e["tag"] == "BUTTON" and e["text"] == "Send indberetning")
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
@@ -73,12 +73,12 @@ def test_an_employee_reports_a_breach_with_the_keyboard_only(page, live_server, 
     page.keyboard.press("Space")
     tab_to(page, lambda e: e["name"] == "stopped")
     page.keyboard.press("Space")
-    tab_to(page, lambda e: e["tag"] == "BUTTON" and e["text"] == "Send anmeldelse")
+    tab_to(page, lambda e: e["tag"] == "BUTTON" and e["text"] == "Send indberetning")
     with page.expect_navigation():
         page.keyboard.press("Enter")
 
     assert page.locator("#form-errors").count() == 0, page.locator("#form-errors").inner_text()
-    assert page.locator("h1").inner_text() == "Tak – din anmeldelse er modtaget"
+    assert page.locator("h1").inner_text() == "Tak – din indberetning er modtaget"
     reference = page.locator("#reference").inner_text()
     assert re.fullmatch(r"SB-\d{4}-0001", reference)
     incident = Incident.objects.get()

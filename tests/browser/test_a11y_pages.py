@@ -28,7 +28,7 @@ class Page:
 
 
 def submit_empty_report(page) -> None:
-    page.get_by_role("button", name="Send anmeldelse").click()
+    page.get_by_role("button", name="Send indberetning").click()
     page.wait_for_load_state()
     assert page.locator(".invalid-feedback, .is-invalid").count() > 0
 

@@ -70,7 +70,7 @@ def test_the_owner_is_not_offered_to_take_over_the_case(
     incident = make_incident(reporter)
     log_in(gdpr_user, f"/sikkerhedsbrud/{incident.reference}/")
     page.get_by_role("button", name="Overtag sagen").click()
-    expect(page.locator(".incident-status").first).to_contain_text("Hos GDPR-enheden")
+    expect(page.locator(".incident-status").first).to_contain_text("Under behandling")
     expect(page.get_by_role("button", name="Overtag sagen")).to_have_count(0)
 
 

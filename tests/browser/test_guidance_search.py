@@ -54,7 +54,7 @@ def test_nothing_found_offers_a_suggestion_the_guides_and_the_report_button(
 ) -> None:
     log_in(reporter, "/soeg/?q=vira")
     expect(page.get_by_role("status")).to_contain_text("Vi fandt ikke noget i folderen om »vira«")
-    expect(page.get_by_role("link", name="Anmeld et sikkerhedsbrud").last).to_be_visible()
+    expect(page.get_by_role("link", name="Indberet et sikkerhedsbrud").last).to_be_visible()
     expect(page.get_by_role("link", name="Ring til IT: 44 52 70 30")).to_be_visible()
     page.get_by_role("link", name="virus", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("resultater for »virus«")

@@ -13,15 +13,15 @@ def test_the_gdpr_unit_takes_over_a_report(page, live_server, reporter, gdpr_use
     incident = make_incident(reporter)
     log_in(gdpr_user, f"/sikkerhedsbrud/{incident.reference}/")
     expect(page.locator("h1")).to_have_text(incident.reference)
-    expect(page.locator("#missing-items")).to_contain_text("Inddæmning")
+    expect(page.locator("#missing-items")).to_contain_text("Bruddet stoppet")
     # Each missing duty links to the panel that meets it.
     expect(page.locator("#missing-items a[href='#panel-containment']")).to_be_visible()
     snapshot(page, "incident-detail-gdpr")
 
     page.get_by_role("button", name="Overtag sagen").click()
-    expect(page.locator(".incident-status").first).to_contain_text("Hos GDPR-enheden")
+    expect(page.locator(".incident-status").first).to_contain_text("Under behandling")
     # The history shows facts with labels in Danish, never raw codes.
     timeline = page.locator("#timeline")
     expect(timeline).to_contain_text("Overtaget af GDPR-enheden")
-    expect(timeline).to_contain_text("Status: Anmeldt → Hos GDPR-enheden")
+    expect(timeline).to_contain_text("Status: Modtaget → Under behandling")
     expect(timeline).not_to_contain_text("reported → escalated")

@@ -27,10 +27,10 @@ def test_an_employee_reports_a_lost_phone_and_gets_a_receipt(page, live_server, 
         "link", name="Jeg har mistet min telefon, bærbare pc, tablet eller USB-nøgle"
     ).click()
     assert "Ring 44 52 70 30" in page.locator(".first-aid-steps").inner_text()
-    page.get_by_role("link", name="Anmeld sikkerhedsbruddet").click()
+    page.get_by_role("link", name="Indberet sikkerhedsbruddet").click()
     page.wait_for_load_state()
     assert page.url.endswith("/sikkerhedsbrud/anmeld/?kategori=lost_device")
-    assert page.locator("h1").inner_text() == "Anmeld et sikkerhedsbrud"
+    assert page.locator("h1").inner_text() == "Indberet et sikkerhedsbrud"
     snapshot(page, "incident-report-form")
 
     # The category comes from the link and the first steps for it come first.
@@ -48,7 +48,7 @@ def test_an_employee_reports_a_lost_phone_and_gets_a_receipt(page, live_server, 
     description.fill("Mobil med sms fra borger 010190-1234 glemt i bussen.")
     page.locator("input[name=personal_data][value=yes]").check()
     page.locator("input[name=stopped][value=no]").check()
-    page.get_by_role("button", name="Send anmeldelse").click()
+    page.get_by_role("button", name="Send indberetning").click()
     page.wait_for_load_state()
     assert "ser ud til at indeholde et CPR-nummer" in page.content()
     assert page.locator("input[name=personal_data][value=yes]").is_checked()
@@ -58,15 +58,15 @@ def test_an_employee_reports_a_lost_phone_and_gets_a_receipt(page, live_server, 
     page.get_by_label("CPR-numre").check()
     page.get_by_label("Hvor mange personer drejer det sig cirka om?").fill("15")
     page.get_by_label("Min leder ved det").check()
-    page.get_by_role("button", name="Send anmeldelse").click()
+    page.get_by_role("button", name="Send indberetning").click()
     page.wait_for_load_state()
 
     reference = page.locator("#reference").inner_text()
     assert re.fullmatch(r"SB-\d{4}-0001", reference)
-    assert page.locator("h1").inner_text() == "Tak – din anmeldelse er modtaget"
+    assert page.locator("h1").inner_text() == "Tak – din indberetning er modtaget"
     snapshot(page, "incident-receipt")
 
-    page.get_by_role("link", name="Mine anmeldelser").first.click()
+    page.get_by_role("link", name="Mine indberetninger").first.click()
     assert page.get_by_role("link", name=reference).is_visible()
     incident = Incident.objects.get()
     assert incident.reference == reference

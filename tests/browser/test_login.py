@@ -13,5 +13,5 @@ def test_an_employee_logs_in_and_sees_the_front_page(page, live_server, reporter
     log_in(reporter)
 
     assert page.url == live_server.url + "/"
-    assert page.get_by_role("link", name="Anmeld et sikkerhedsbrud").first.is_visible()
+    assert page.get_by_role("link", name="Indberet et sikkerhedsbrud").first.is_visible()
     assert page.get_by_role("navigation", name="Hovedmenu").is_visible()

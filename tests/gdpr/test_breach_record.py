@@ -301,7 +301,7 @@ def test_no_csv_cell_starts_with_a_formula_character(client, gdpr_user, it_user,
 def test_csv_dates_are_iso_so_excel_sorts_them(client, gdpr_user, reported):
     client.force_login(gdpr_user)
     (row,) = csv_rows(client)
-    assert row["Anmeldt internt"] == "2026-05-09 16:00"
+    assert row["Indberettet"] == "2026-05-09 16:00"
     assert row["Klassifikation"] == "Ikke vurderet endnu"
 
 

@@ -172,7 +172,7 @@ def test_subjects_carry_only_the_reference_and_the_category(reporter):
 def test_the_gdpr_unit_is_told_what_to_do_in_danish(incident):
     outbox.deliver(incident.notifications.get(kind=Kind.NEW_REPORT_GDPR).pk)
     body = mail.outbox[0].body
-    assert "Der er anmeldt et nyt sikkerhedsbrud." in body
+    assert "Der er indberettet et nyt sikkerhedsbrud." in body
     assert "Frist for anmeldelse til Datatilsynet" in body
 
 

@@ -259,7 +259,7 @@ def test_the_year_is_the_danish_calendar_year(client, gdpr_user, reporter):
     client.force_login(gdpr_user)
     assert [r["Reference"] for r in _csv_rows(client, "2026")] == [new_year.reference]
     assert [r["Reference"] for r in _csv_rows(client, "2025")] == [old_year.reference]
-    assert _csv_rows(client, "2026")[0]["Anmeldt internt"] == "2026-01-01 00:30"
+    assert _csv_rows(client, "2026")[0]["Indberettet"] == "2026-01-01 00:30"
 
 
 def test_the_register_page_shows_a_hundred_at_a_time(

@@ -67,7 +67,7 @@ def test_the_home_page_shows_the_introduction_all_sections_and_the_call_to_actio
         assert f'href="{section.get_absolute_url()}"' in html
         assert section.title in text
     assert f'href="{reverse("incidents:report")}"' in html
-    assert "Anmeld et sikkerhedsbrud" in text
+    assert "Indberet et sikkerhedsbrud" in text
 
 
 def test_the_home_page_shows_the_contact_box_with_clickable_links(employee_client) -> None:

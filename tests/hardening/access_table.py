@@ -89,6 +89,8 @@ TABLE: dict[str, tuple[str, str]] = {
     "incidents:people_notified": (NOT_GET, HANDS_ON),
     "incidents:note": (NOT_GET, HANDS_ON),
     "incidents:message": (NOT_GET, HANDS_ON),
+    # Only the manager the report was e-mailed to confirms having acted (an empty POST does it).
+    "incidents:manager_acted": (NOT_GET, " L   403  404  R    404  403  403  403"),
     "incidents:escalate": (NOT_GET, HANDLER),
     "incidents:awareness": (NOT_GET, HANDLER),
     "incidents:assess": (NOT_GET, HANDLER),

@@ -66,7 +66,7 @@ def submit_reports(stack: Stack, username: str, count: int) -> list[str]:
         assert response.status == 302, response.text[:300]
         receipt = request(stack, "GET", response.headers["location"], cookies=cookies)
         assert receipt.status == 200
-        assert "Tak – din anmeldelse er modtaget" in receipt.text
+        assert "Tak – din indberetning er modtaget" in receipt.text
         receipts.append(response.headers["location"])
     return receipts
 

@@ -108,7 +108,7 @@ def test_closing_shows_exactly_what_is_missing(client, incident, gdpr_user):
     client.force_login(gdpr_user)
     response = client.post(url(incident, "close"), {"close-version": "1"})
     assert response.status_code == 400
-    assert "Inddæmningen er ikke registreret" in response.text
+    assert "Det er ikke registreret, hvad der er gjort for at stoppe bruddet" in response.text
     assert "SBSYS-sagsnummeret mangler" in response.text
     incident.refresh_from_db()
     assert incident.is_open

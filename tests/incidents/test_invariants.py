@@ -502,7 +502,7 @@ def test_the_timeline_stores_codes_and_shows_labels(client, incident, gdpr_user,
     history = html[html.index('id="timeline"') :]
     assert "Beslutning: – → Anmeldes til Datatilsynet" in history
     assert "Risiko: – → Høj risiko" in history
-    assert "Status: Anmeldt → Hos GDPR-enheden" in history
+    assert "Status: Modtaget → Under behandling" in history
     for code in ("notify", "high", "reported → escalated"):
         assert f": {code}" not in history and f"→ {code}" not in history
 

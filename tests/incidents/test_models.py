@@ -178,7 +178,10 @@ def test_missing_items_name_only_what_the_facts_require(incident):
 
 def test_close_blockers_are_danish_sentences(incident):
     blockers = incident.close_blockers()
-    assert "Inddæmningen er ikke registreret (hvad blev gjort, af hvem, hvornår)." in blockers
+    assert (
+        "Det er ikke registreret, hvad der er gjort for at stoppe bruddet, af hvem og hvornår."
+        in blockers
+    )
     assert "Sagen er ikke journaliseret: SBSYS-sagsnummeret mangler." in blockers
     assert not incident.can_close
 

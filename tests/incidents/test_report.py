@@ -104,7 +104,7 @@ def test_missing_answers_give_danish_errors_and_nothing_is_saved(client, reporte
     assert response.context["form"].errors["category"] == ["Vælg hvad der er sket."]
     assert response.context["form"].errors["description"] == ["Beskriv kort hvad der er sket."]
     assert "Dette felt er påkrævet." not in response.text
-    assert "Anmeldelsen er ikke sendt" in response.text
+    assert "Indberetningen er ikke sendt" in response.text
     assert not Incident.objects.exists()
 
 
@@ -152,5 +152,5 @@ def test_mine_lists_only_my_own_reports(client, reporter, colleague, incident_fa
     response = client.get(reverse("incidents:mine"))
     assert mine.reference in response.text
     assert theirs.reference not in response.text
-    assert "Anmeldt" in response.text
+    assert "Modtaget" in response.text
     assert client.post(reverse("incidents:mine")).status_code == 405

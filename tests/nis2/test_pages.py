@@ -41,8 +41,10 @@ def rows_of(html: str, reference: str) -> list[str]:
     """(regime, clock label) of each dashboard row of the incident, in page order."""
     rows = re.findall(
         rf'<tr class="deadline-row band-\S+" data-regime="(\w+)"[^>]*>\s*<th scope="row"[^>]*>'
-        rf'<a [^>]+>{reference}</a></th>\s*<td class="small clock-label"[^>]*>([^<]*)</td>',
+        rf'<a [^>]+>{reference}</a>(?:(?!</tr>).)*?</th>\s*<td class="small clock-label"[^>]*>'
+        r"([^<]*)</td>",
         html,
+        re.S,
     )
     return [(regime, label.replace("&#x27;", "'")) for regime, label in rows]
 

@@ -8,7 +8,7 @@ def test_an_employee_logs_in_and_lands_on_the_front_page(client, reporter):
     response = client.post(reverse("login"), {"username": "rikke", "password": PASSWORD})
     assert response.status_code == 302
     assert response["Location"] == "/"
-    assert "Anmeld et sikkerhedsbrud" in client.get("/").text
+    assert "Indberet et sikkerhedsbrud" in client.get("/").text
 
 
 def test_a_wrong_password_gets_a_danish_error_and_keeps_the_username(client, reporter):
@@ -49,3 +49,42 @@ def test_managers_it_and_the_gdpr_unit_see_the_case_list_link(client, reporter, 
     for user in (manager, it_user):
         client.force_login(user)
         assert ">Sager<" in client.get("/").text
+
+
+def test_the_gdpr_unit_lands_on_the_deadline_dashboard(client, gdpr_user):
+    response = client.post(reverse("login"), {"username": "gry", "password": PASSWORD})
+    assert response.status_code == 302
+    assert response["Location"] == "/sikkerhedsbrud/frister/"
+    assert client.get(response["Location"]).status_code == 200
+
+
+def test_opening_the_portals_address_leads_the_gdpr_unit_to_the_dashboard(client, gdpr_user):
+    # The front page sends visitors to the login page with itself as `next`.
+    login_url = client.get("/")["Location"]
+    response = client.post(login_url, {"username": "gry", "password": PASSWORD})
+    assert response["Location"] == "/sikkerhedsbrud/frister/"
+
+
+def test_a_next_page_wins_over_the_gdpr_units_dashboard(client, gdpr_user):
+    response = client.post(
+        reverse("login") + "?next=/sikkerhedsbrud/fortegnelse/",
+        {"username": "gry", "password": PASSWORD},
+    )
+    assert response["Location"] == "/sikkerhedsbrud/fortegnelse/"
+
+
+def test_another_site_as_next_is_ignored_and_the_gdpr_unit_lands_on_the_dashboard(
+    client, gdpr_user
+):
+    response = client.post(
+        reverse("login") + "?next=https://example.com/",
+        {"username": "gry", "password": PASSWORD},
+    )
+    assert response["Location"] == "/sikkerhedsbrud/frister/"
+
+
+def test_managers_and_it_still_land_on_the_front_page(client, manager, it_user):
+    for username in ("mona", "ib"):
+        client.logout()
+        response = client.post(reverse("login"), {"username": username, "password": PASSWORD})
+        assert response["Location"] == "/", username

@@ -130,7 +130,8 @@ def test_the_first_login_creates_the_user_from_the_claims(client, oidc, mapping)
     employee(oidc, groups=[GDPR_GROUP, "some-other-group"])
     response = log_in(client, oidc)
     assert response.status_code == 302
-    assert response["Location"] == "/"
+    # The role came with the claims, so the first login already lands on the GDPR unit's page.
+    assert response["Location"] == reverse("incidents:dashboard")
     user = User.objects.get(username="rikke.r@herlev.dk")
     assert (user.first_name, user.last_name, user.email) == (
         "Rikke",
