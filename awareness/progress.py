@@ -58,7 +58,7 @@ def counting_confirmations(campaign: Campaign, users, asked: dict[int, int]) -> 
     version it asks for or a later one."""
     rows = (
         Confirmation.objects.filter(user__in=users, section_id__in=list(asked))
-        .select_related("campaign")
+        .select_related("campaign", "section")
         .order_by("confirmed_at", "pk")
     )
     found = {}
@@ -76,6 +76,8 @@ class Progress:
     done: int
     total: int
     overdue: bool
+    # The confirmations that count, in the folder's order: which version of which section, when.
+    confirmations: tuple = ()
 
     @property
     def complete(self) -> bool:
@@ -95,8 +97,10 @@ def progress(campaign: Campaign, *, now: datetime, users=None) -> list[Progress]
     asked = required(campaign)
     counted = counting_confirmations(campaign, [p.pk for p in people], asked)
     done = defaultdict(int)
-    for user_id, _section in counted:
+    confirmed = defaultdict(list)
+    for (user_id, _section), confirmation in counted.items():
         done[user_id] += 1
+        confirmed[user_id].append(confirmation)
     late = is_overdue(campaign, now)
     return [
         Progress(
@@ -105,6 +109,9 @@ def progress(campaign: Campaign, *, now: datetime, users=None) -> list[Progress]
             done=done[person.pk],
             total=len(asked),
             overdue=late and done[person.pk] < len(asked),
+            confirmations=tuple(
+                sorted(confirmed[person.pk], key=lambda c: (c.section.order, c.section_id))
+            ),
         )
         for person in people
     ]
