@@ -4,6 +4,8 @@ held an e-mail; a double click is one reminder; subjects name no one."""
 
 from __future__ import annotations
 
+import signal
+import time
 import uuid
 from collections import Counter
 
@@ -13,7 +15,7 @@ from django.utils import timezone
 from awareness import outbox
 from awareness.models import ReminderEmail
 from tests.awareness.conftest import EMAIL_SECTION, start
-from tests.gdpr.conftest import run_worker_process
+from tests.gdpr.conftest import run_worker_process, start_worker_process
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -137,3 +139,27 @@ def test_the_reminder_names_the_campaign_and_deadline_but_no_one(smtp_server, ca
     assert "Alle skal læse" in body and "/laesning/" in body
     for name in ("Carl", "Mona", "Ole", "Gry", "Rikke"):
         assert name not in subject and name not in body
+
+
+def test_two_workers_running_at_once_send_each_reminder_email_once(
+    smtp_server, campaign, gdpr_user
+):
+    """Two looping workers (as two machines would run them), then both stopped with SIGTERM."""
+    _reminder, queued = outbox.remind(actor=gdpr_user, campaign=campaign, token=uuid.uuid4())
+    workers = [start_worker_process(smtp_server.port) for _ in range(2)]
+    try:
+        deadline = time.monotonic() + 60
+        while ReminderEmail.objects.exclude(status="sent").exists():
+            assert time.monotonic() < deadline, "the workers did not send everything"
+            time.sleep(0.2)
+        for worker in workers:
+            worker.send_signal(signal.SIGTERM)
+        for worker in workers:
+            worker.communicate(timeout=60)
+    finally:
+        for worker in workers:
+            if worker.poll() is None:
+                worker.kill()
+    sent = recipients(smtp_server)
+    assert len(sent) == queued and set(sent.values()) == {1}
+    assert all(worker.returncode == 0 for worker in workers)
