@@ -1,9 +1,11 @@
-"""The portal's one background process: creates due deadline reminders and sends the outbox's
-e-mails, in one loop, until SIGTERM or Ctrl-C (healthchecks' `sendalerts` is the model).
+"""The portal's one background process: creates due deadline reminders and sends the outboxes'
+e-mails (the incidents', NIS2's reminders among them, and the campaigns' reminders), in one
+loop, until SIGTERM or Ctrl-C (healthchecks' `sendalerts` is the model).
 
 Several may run at once, on one machine or several: each e-mail is claimed by one of them with
-a conditional UPDATE (incidents/outbox.py). A database restart is waited out: the loop drops its
-connection and tries again. SIGTERM lets the e-mail in hand go out and be recorded, then exits.
+a conditional UPDATE (incidents/outbox.py, awareness/outbox.py). A database restart is waited
+out: the loop drops its connection and tries again. SIGTERM lets the e-mail in hand go out and
+be recorded, then exits.
 """
 
 from __future__ import annotations
