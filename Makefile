@@ -5,12 +5,13 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PORT ?= 8000
 
-.PHONY: run test lint format install db browser stop clean migrations bench help
+.PHONY: run test lint format install db browser stop clean migrations bench screenshots help
 
 help:
 	@echo "make run    - set up everything and serve http://127.0.0.1:$(PORT)/ with the worker"
 	@echo "make test   - lint, then the whole test suite (unit, integration, browser)"
 	@echo "make lint   - ruff check and format check"
+	@echo "make screenshots - every page per role at 1366 and 390 px, as PNGs in var/screenshots/"
 	@echo "make format - let ruff fix formatting"
 	@echo "make stop   - stop the private PostgreSQL cluster and a running portal"
 	@echo "make clean  - stop, then delete .venv, var/ (database!) and collected static files"
@@ -36,6 +37,12 @@ run: db
 
 test: db browser lint
 	$(PY) -m pytest
+
+# The screenshot tour (tests/browser/tour.py) for people to look at; not a test of its own.
+screenshots: db browser
+	rm -rf var/screenshots
+	$(PY) -m pytest tests/browser/tour.py -q -p no:randomly
+	@echo "Screenshots in var/screenshots/<role>/<laptop|phone>/"
 
 lint: install
 	$(VENV)/bin/ruff check .

@@ -1,6 +1,7 @@
 """Loading the folder's content file (content/folder.toml) into the database.
 
-Used by the data migration (with historical models) and by `manage.py import_folder`.
+Used by `manage.py import_folder` and the tests; the data migration 0002 carries its own copy
+of the loader and the data.
 """
 
 from __future__ import annotations

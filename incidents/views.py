@@ -153,20 +153,7 @@ def _render_detail(
     )
     missing = incident.missing_items(now)
     blockers = incident.close_blockers() if internal else []
-    unfolded = _unfolded_actions(missing, blockers)
-    # The panel just saved stays open, with its confirmation in it.
-    unfolded |= {
-        m.extra_tags.removeprefix("panel-")
-        for m in messages.get_messages(request)
-        if m.extra_tags.startswith("panel-")
-    }
-    panels = []
-    for step in _visible_steps(request.user, incident):
-        if bound is not None and bound.prefix == step.action:
-            panels.append((step, bound, True))  # its errors or the conflict must be seen
-        else:
-            form = _form(step, incident, initial=step.initial_for(incident))
-            panels.append((step, form, step.action in unfolded))
+    panels = _panels(request, incident, bound, _unfolded_actions(missing, blockers))
     return render(
         request,
         "incidents/detail.html",
@@ -199,6 +186,24 @@ def _render_detail(
         },
         status=status,
     )
+
+
+def _panels(request: HttpRequest, incident: Incident, bound, unfolded: set[str]) -> list:
+    """(step, form, open?) for each panel the user may use now; a refused form keeps its input."""
+    # The panel just saved stays open, with its confirmation in it.
+    unfolded = unfolded | {
+        m.extra_tags.removeprefix("panel-")
+        for m in messages.get_messages(request)
+        if m.extra_tags.startswith("panel-")
+    }
+    panels = []
+    for step in _visible_steps(request.user, incident):
+        if bound is not None and bound.prefix == step.action:
+            panels.append((step, bound, True))  # its errors or the conflict must be seen
+        else:
+            form = _form(step, incident, initial=step.initial_for(incident))
+            panels.append((step, form, step.action in unfolded))
+    return panels
 
 
 def _informed_after_decision(incident: Incident) -> str:

@@ -19,7 +19,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ("incidents", "0008_nis2_kinds"),
+        ("incidents", "0002_nis2_kinds"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -76,3 +76,15 @@ def test_the_management_command_reports_its_counts(capsys) -> None:
     call_command("import_folder")
     out = capsys.readouterr().out
     assert "Oprettet: 0, opdateret: 0" in out
+
+
+def test_the_data_migration_carries_its_own_copy_of_loader_and_data() -> None:
+    """Its result must not drift as guidance/content.py or the content file change."""
+    import importlib
+    import inspect
+
+    migration = importlib.import_module("guidance.migrations.0002_load_folder")
+    source = inspect.getsource(migration)
+    assert "guidance.content" not in source
+    assert migration.DATA.name == "folder_0002.toml"
+    assert migration.DATA.is_file()

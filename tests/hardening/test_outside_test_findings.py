@@ -157,7 +157,7 @@ def test_a_report_cannot_take_more_than_its_quota(reporter, settings):
         ),
     )
     assert response.status_code == 200
-    assert "Filerne til en anmeldelse må højst fylde 15 MB i alt." in response.text
+    assert "Filerne til en indberetning må højst fylde 15 MB i alt." in response.text
     assert not Incident.objects.exists()
 
     response = client.post(
@@ -169,7 +169,7 @@ def test_a_report_cannot_take_more_than_its_quota(reporter, settings):
         {"add_information-attachments": [SimpleUploadedFile("b.pdf", big)]},
     )
     assert response.status_code == 400
-    assert "Filerne til en anmeldelse må højst fylde 15 MB i alt." in response.text
+    assert "Filerne til en indberetning må højst fylde 15 MB i alt." in response.text
     assert incident.attachments.count() == 1
 
 
@@ -177,7 +177,7 @@ def test_a_report_cannot_have_more_files_than_its_quota(reporter, settings):
     settings.ATTACHMENTS_PER_REPORT = 2
     files = [SimpleUploadedFile(f"{n}.pdf", PDF) for n in range(3)]
     response = logged_in(reporter).post(reverse("incidents:report"), report_form(attachments=files))
-    assert "En anmeldelse kan højst have 2 filer." in response.text
+    assert "En indberetning kan højst have 2 filer." in response.text
     assert not Incident.objects.exists()
 
 

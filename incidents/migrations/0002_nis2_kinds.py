@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("incidents", "0007_verbose_names"),
+        ("incidents", "0001_squashed_0007_verbose_names"),
     ]
 
     operations = [
