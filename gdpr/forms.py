@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy
 
 from gdpr import deadlines
@@ -37,7 +38,20 @@ class DashboardFilter(forms.Form):
         ],
     )
 
+    # Which clocks: the GDPR 72-hour clock, NIS2's three, or both (a row per clock).
+    ordning = forms.ChoiceField(
+        label=gettext_lazy("Frister"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("GDPR og NIS2")),
+            ("gdpr", gettext_lazy("Kun GDPR (72 timer)")),
+            ("nis2", gettext_lazy("Kun NIS2 (væsentlige hændelser)")),
+        ],
+    )
+
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
+        if not settings.NIS2_ENABLED:
+            del self.fields["ordning"]
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select form-select-sm"

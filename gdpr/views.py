@@ -6,8 +6,7 @@ from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,82 +21,15 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from gdpr import calendar, charts, deadlines, selectors
 from gdpr.forms import DashboardFilter
+from gdpr.rows import RowMaker, rows_for
 from incidents import breach_record
 from incidents import register as breach_register
 from incidents.access import get_incident_for_user
-from incidents.duties import DUTIES
-from incidents.formatting import TimeLeftFormatter, dk_datetime
 from incidents.models import CalendarFeed, Category, Incident
 from portal import roles
 from portal.views import forbidden_unless
 
 # --- The deadline dashboard ---------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Band:
-    """deadlines.Band with its label translated once per request."""
-
-    code: str
-    label: str
-    icon: str
-
-
-@dataclass(frozen=True)
-class DashboardRow:
-    """One table row with every text ready: the template only prints (it is the hot loop)."""
-
-    incident: Incident
-    time_left: timedelta | None
-    time_left_text: str
-    band: Band
-    missing: list[tuple[str, str]]
-    contradicts: bool
-    category: str
-    department: str
-    reported: str
-    aware: str
-    deadline: str
-
-
-class _RowMaker:
-    """Builds DashboardRows with every label translated once per request, not once per row."""
-
-    def __init__(self, now: datetime) -> None:
-        self.now = now
-        self.time_left_text = TimeLeftFormatter.current(compact=True)
-        self.bands = {c: Band(b.code, str(b.label), b.icon) for c, b in deadlines.BANDS.items()}
-        self.missing = {duty.code: str(duty.label) for duty in DUTIES}
-        self.categories = {code: str(label) for code, label in Category.choices}
-
-    def __call__(self, incident: Incident) -> DashboardRow:
-        left = incident.time_left(self.now)
-        return DashboardRow(
-            incident=incident,
-            time_left=left,
-            time_left_text=self.time_left_text(left),
-            band=self.bands[deadlines.band_for(left).code],
-            missing=[(c, self.missing[c]) for c in incident.missing_items(self.now)],
-            contradicts=incident.decision_contradicts_risk,
-            category=self.categories.get(incident.category, incident.category),
-            department=incident.department.name if incident.department else "–",
-            reported=dk_datetime(incident.reported_at),
-            aware=dk_datetime(incident.aware_at),
-            deadline=dk_datetime(incident.notification_deadline),
-        )
-
-    def script_labels(self) -> dict:
-        """What the page's countdown script needs to say the same as the server."""
-        text = self.time_left_text
-        return {
-            "left": text.left,
-            "overdue": text.overdue,
-            "hours": text.hours,
-            "minutes": text.minutes,
-            "bands": {code: b.label for code, b in self.bands.items()},
-            "icons": {code: b.icon for code, b in self.bands.items()},
-            "limits": {code: limit.total_seconds() * 1000 for code, limit in deadlines.BAND_LIMITS},
-        }
 
 
 @require_GET
@@ -115,14 +47,14 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     page = selectors.dashboard_page(
         filters, counts=counts, now=now, user=request.user, number=request.GET.get("side")
     )
-    make_row = _RowMaker(now)
+    make_row = RowMaker(now)
     query = request.GET.copy()
     query.pop("side", None)
     return render(
         request,
         "gdpr/dashboard.html",
         {
-            "rows": [make_row(incident) for incident in page.object_list],
+            "rows": rows_for(make_row, list(page.object_list), (filters or {}).get("ordning", "")),
             "page": page,
             "form": form,
             "counts": counts,
@@ -137,6 +69,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "nothing_missing": _("Intet"),
             # Column names, also the labels of a row's values when rows stack on a phone.
             "labels": {
+                "clock": _("Frist for"),
                 "category": _("Kategori"),
                 "department": _("Afdeling"),
                 "reported": _("Indberettet / opmærksom"),
@@ -148,6 +81,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "read_only": not roles.can_handle_incidents(request.user),
             "show_register": roles.can_see_breach_register(request.user),
             "js_labels": make_row.script_labels(),
+            "nis2_enabled": settings.NIS2_ENABLED,
         },
     )
 

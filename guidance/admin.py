@@ -16,7 +16,17 @@ from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
-from guidance.models import Contact, Introduction, Note, Rule, SearchMiss, Section, Synonym
+from guidance.content import NOTE_CONTENT, RULE_CONTENT, SECTION_CONTENT
+from guidance.models import (
+    Contact,
+    Introduction,
+    Note,
+    Rule,
+    SearchMiss,
+    Section,
+    Synonym,
+    bump_content_version,
+)
 from guidance.search import has_search_words
 
 
@@ -47,14 +57,32 @@ class RecordEditorMixin:
         super().save_formset(request, form, formset, change)
 
 
+def _content_changed(form, fields: set[str]) -> bool:
+    if getattr(form, "cleaned_data", {}).get("DELETE"):
+        return True
+    return bool(set(form.changed_data) & fields) or (form.has_changed() and not form.instance.pk)
+
+
 @admin.register(Section)
 class SectionAdmin(RecordEditorMixin, admin.ModelAdmin):
-    list_display = ["title", "order", "updated_at", "updated_by"]
+    list_display = ["title", "order", "content_version", "updated_at", "updated_by"]
     list_editable = ["order"]
     search_fields = ["title", "lead"]
     prepopulated_fields = {"slug": ["title"]}
-    readonly_fields = ["updated_at", "updated_by"]
+    readonly_fields = ["content_version", "updated_at", "updated_by"]
     inlines = [RuleInline, NoteInline]
+
+    def save_related(self, request, form, formsets, change) -> None:
+        """What employees read changed (not merely the order): a new content version, so a
+        read-and-acknowledge campaign asks for a new confirmation (awareness)."""
+        content = {Rule: RULE_CONTENT, Note: NOTE_CONTENT}
+        changed = change and set(form.changed_data) & SECTION_CONTENT
+        for formset in formsets:
+            fields = content.get(formset.model, set())
+            changed = changed or any(_content_changed(f, fields) for f in formset.forms)
+        super().save_related(request, form, formsets, change)
+        if changed:
+            bump_content_version(Section, [form.instance.pk])
 
 
 @admin.register(Rule)
@@ -64,6 +92,22 @@ class RuleAdmin(RecordEditorMixin, admin.ModelAdmin):
     list_select_related = ["section", "updated_by"]
     search_fields = ["text", "anchor"]
     readonly_fields = ["updated_at", "updated_by"]
+
+    def save_model(self, request, obj, form, change) -> None:
+        before = form.initial.get("section") if change else None
+        super().save_model(request, obj, form, change)
+        if not change or set(form.changed_data) & (RULE_CONTENT | {"section"}):
+            # A rule moved to another section changes what both say.
+            bump_content_version(Section, [obj.section_id, before])
+
+    def delete_model(self, request, obj) -> None:
+        super().delete_model(request, obj)
+        bump_content_version(Section, [obj.section_id])
+
+    def delete_queryset(self, request, queryset) -> None:
+        sections = list(queryset.values_list("section_id", flat=True))
+        super().delete_queryset(request, queryset)
+        bump_content_version(Section, sections)
 
 
 @admin.register(Introduction)

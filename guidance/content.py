@@ -14,6 +14,8 @@ from typing import Any
 from django.apps import apps as global_apps
 from django.db import transaction
 
+from guidance.models import bump_content_version
+
 CONTENT_FILE = Path(__file__).resolve().parent / "content" / "folder.toml"
 
 
@@ -38,11 +40,16 @@ def read_folder(path: Path = CONTENT_FILE) -> dict[str, Any]:
 
 def _upsert(model, lookup: dict[str, Any], values: dict[str, Any], result: ImportResult):
     """Create or update one row by its stable key; only save when something changed."""
+    return _upsert_changes(model, lookup, values, result)[0]
+
+
+def _upsert_changes(model, lookup: dict[str, Any], values: dict[str, Any], result: ImportResult):
+    """_upsert(), also saying which fields of an existing row it changed (None: a new row)."""
     obj = model.objects.filter(**lookup).first()
     if obj is None:
         obj = model.objects.create(**lookup, **values)
         result.count(created=True, changed=False)
-        return obj
+        return obj, None
     changed = [name for name, value in values.items() if getattr(obj, name) != value]
     if changed:
         for name in changed:
@@ -50,11 +57,18 @@ def _upsert(model, lookup: dict[str, Any], values: dict[str, Any], result: Impor
         fields = changed + (["updated_at"] if hasattr(obj, "updated_at") else [])
         obj.save(update_fields=fields)
     result.count(created=False, changed=bool(changed))
-    return obj
+    return obj, set(changed)
+
+
+# What an employee reads of a section: a change to any of these raises its content version
+# (guidance.models.bump_content_version); its place in the folder does not.
+SECTION_CONTENT = {"title", "subtitle", "lead"}
+RULE_CONTENT = {"kind", "text"}
+NOTE_CONTENT = {"after", "text"}
 
 
 def _import_section(section_model, models: dict, position: int, data: dict, result) -> None:
-    section = _upsert(
+    section, changed = _upsert_changes(
         section_model,
         {"slug": data["slug"]},
         {
@@ -65,20 +79,36 @@ def _import_section(section_model, models: dict, position: int, data: dict, resu
         },
         result,
     )
+    if changed is None:  # a new section starts at version 1
+        _import_rules_and_notes(section, models, data, result)
+        return
+    content_changed = bool(changed & SECTION_CONTENT)
+    content_changed |= _import_rules_and_notes(section, models, data, result)
+    if content_changed and "content_version" in {f.name for f in section_model._meta.fields}:
+        # (The migration that first loads the folder runs before the version exists.)
+        bump_content_version(section_model, [section.pk])
+
+
+def _import_rules_and_notes(section, models: dict, data: dict, result) -> bool:
+    """Create or update the section's rules and notes; True if what they say changed."""
+    content_changed = False
     for rule_position, rule in enumerate(data.get("rules", []), start=1):
-        _upsert(
+        _rule, changed = _upsert_changes(
             models["Rule"],
             {"section": section, "anchor": rule["anchor"]},
             {"kind": rule["kind"], "text": rule["text"].strip(), "order": rule_position * 10},
             result,
         )
+        content_changed |= changed is None or bool(changed & RULE_CONTENT)
     for note_position, note in enumerate(data.get("notes", []), start=1):
-        _upsert(
+        _note, changed = _upsert_changes(
             models["Note"],
             {"section": section, "order": note_position * 10},
             {"after": note["after"], "text": note["text"].strip()},
             result,
         )
+        content_changed |= changed is None or bool(changed & NOTE_CONTENT)
+    return content_changed
 
 
 def import_folder(path: Path = CONTENT_FILE, *, apps=None) -> ImportResult:

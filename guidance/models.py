@@ -86,6 +86,10 @@ class Section(Edited):
     subtitle = models.CharField(_("undertitel"), max_length=300, blank=True)
     lead = models.TextField(_("indledning"), blank=True)
     order = models.PositiveIntegerField(_("rækkefølge"), default=0)
+    # Raised by one whenever what an employee reads changes (title, lead, rules, notes): the
+    # admin's save and import_folder call bump_content_version(). A read-and-acknowledge
+    # confirmation records the version it was given for (awareness.Confirmation).
+    content_version = models.PositiveIntegerField(_("indholdsversion"), default=1, editable=False)
     search_vector = _stored_vector(("title", "A"), ("subtitle", "B"), ("lead", "B"))
 
     objects = SectionQuerySet.as_manager()
@@ -108,6 +112,17 @@ class Section(Edited):
 
     def get_absolute_url(self) -> str:
         return reverse("guidance:section", kwargs={"slug": self.slug})
+
+
+def bump_content_version(section_model, section_ids) -> int:
+    """Raise the sections' content version by one, in one UPDATE (no lost update when two
+    editors save at once). `section_model`: Section, or a migration's historical model."""
+    ids = {pk for pk in section_ids if pk is not None}
+    if not ids:
+        return 0
+    return section_model.objects.filter(pk__in=ids).update(
+        content_version=models.F("content_version") + 1
+    )
 
 
 class Rule(Edited):

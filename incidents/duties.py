@@ -117,6 +117,11 @@ DUTIES: tuple[Duty, ...] = (
 )
 DUTIES_BY_CODE = {duty.code: duty for duty in DUTIES}
 
+# Duties other apps keep on their own tables, which the incident's row cannot check: each a
+# function incident -> sentences saying what blocks closing. NIS2's reports (nis2/duties.py)
+# are added by nis2's AppConfig.ready(). The services refuse to close while any is outstanding.
+OTHER_CLOSE_BLOCKERS: list[Callable[[Incident], list[str]]] = []
+
 
 def none_outstanding() -> Q:
     """SQL: every duty is met (what a closed incident must satisfy)."""

@@ -34,6 +34,10 @@ RECIPIENT_ROLE = {
     Notification.Kind.REMINDER_24H: gettext_lazy("GDPR-enheden"),
     Notification.Kind.REMINDER_6H: gettext_lazy("GDPR-enheden"),
     Notification.Kind.DEADLINE_PASSED: gettext_lazy("GDPR-enheden"),
+    Notification.Kind.NIS2_EARLY_WARNING_SOON: gettext_lazy("NIS2-ansvarlige"),
+    Notification.Kind.NIS2_NOTIFICATION_SOON: gettext_lazy("NIS2-ansvarlige"),
+    Notification.Kind.NIS2_FINAL_REPORT_SOON: gettext_lazy("NIS2-ansvarlige"),
+    Notification.Kind.NIS2_DEADLINE_PASSED: gettext_lazy("NIS2-ansvarlige"),
     Notification.Kind.MESSAGE_REPORTER: gettext_lazy("indberetteren"),
     Notification.Kind.INFORMATION_HANDLER: gettext_lazy("sagsbehandleren"),
 }
@@ -171,6 +175,11 @@ class _Renderer:
             (_("Til"), str(RECIPIENT_ROLE.get(change, "–"))),
             (_("E-mail"), str(kinds.get(change, change))),
         ]
+
+    def _fact_nis2(self, change: dict) -> list[tuple[str, str]]:
+        from nis2.history import fact_rows  # NIS2's facts are its own (nis2/history.py)
+
+        return fact_rows(change)
 
     def _fact_attachments(self, count: int) -> list[tuple[str, str]]:
         return [(_("Bilag"), ngettext("%(n)d fil", "%(n)d filer", count) % {"n": count})]

@@ -665,10 +665,12 @@ class Incident(models.Model):
         ]
 
     def close_blockers(self) -> list[str]:
-        """What must be done before the incident may be closed, in Danish sentences."""
+        """What must be done before the incident may be closed, in Danish sentences: the duties,
+        and what other apps keep on their own tables (duties.OTHER_CLOSE_BLOCKERS: NIS2)."""
         if not self.is_open:
             return [str(_("Sagen er allerede lukket."))]
-        return [str(duty.sentence) for duty in self.outstanding_duties()]
+        sentences = [str(duty.sentence) for duty in self.outstanding_duties()]
+        return sentences + [s for blockers in duties.OTHER_CLOSE_BLOCKERS for s in blockers(self)]
 
     @property
     def can_close(self) -> bool:
@@ -894,6 +896,11 @@ class TimelineEntry(models.Model):
         REOPENED = "reopened", _("Genåbnet")
         EMAIL_SENT = "email_sent", _("E-mail sendt")
         RETENTION = "retention", _("Opbevaringsperiode udløbet")
+        # NIS2 (nis2/): the facts are under the key "nis2" (nis2/history.py renders them).
+        NIS2_ASSESSED = "nis2_assessed", _("NIS2: vurderet")
+        NIS2_DETAILS = "nis2_details", _("NIS2: oplysninger til CSIRT")
+        NIS2_SUBMITTED = "nis2_submitted", _("NIS2: rapport sendt til CSIRT")
+        NIS2_ENDED = "nis2_ended", _("NIS2: hændelsen afsluttet")
 
     KINDS_WHEN_CLOSED = TIMELINE_KINDS_WHEN_CLOSED
     # Lines said to someone: unread by them until they open the case after it (a "viewed"
@@ -989,6 +996,18 @@ class Attachment(models.Model):
 # --- GDPR unit: e-mail outbox and deadline calendars -----------------------------------------
 
 
+# The reminders, GDPR's and NIS2's (Notification.REMINDER_KINDS, NIS2_REMINDER_KINDS).
+KINDS_WITH_DEADLINE = [
+    "reminder_24h",
+    "reminder_6h",
+    "deadline_passed",
+    "nis2_early_warning_soon",
+    "nis2_notification_soon",
+    "nis2_final_report_soon",
+    "nis2_deadline_passed",
+]
+
+
 class Notification(models.Model):
     """One e-mail the portal owes someone about an incident: the outbox row the worker sends.
 
@@ -1005,12 +1024,24 @@ class Notification(models.Model):
         REMINDER_24H = "reminder_24h", _("Påmindelse: 24 timer til fristen")
         REMINDER_6H = "reminder_6h", _("Påmindelse: 6 timer til fristen")
         DEADLINE_PASSED = "deadline_passed", _("Fristen er overskredet")
+        # NIS2's clocks (nis2/reminders.py): each names the deadline it warns of.
+        NIS2_EARLY_WARNING_SOON = "nis2_early_warning_soon", _("NIS2: tidlig varsling snart")
+        NIS2_NOTIFICATION_SOON = "nis2_notification_soon", _("NIS2: hændelsesunderretning snart")
+        NIS2_FINAL_REPORT_SOON = "nis2_final_report_soon", _("NIS2: endelig rapport snart")
+        NIS2_DEADLINE_PASSED = "nis2_deadline_passed", _("NIS2: fristen er overskredet")
         MESSAGE_REPORTER = "message_reporter", _("Ny besked til indberetteren")
         INFORMATION_HANDLER = "information_handler", _("Nye oplysninger til sagsbehandleren")
 
     # E-mails about one line of the conversation: one per line and recipient (`about`).
     CONVERSATION_KINDS = (Kind.MESSAGE_REPORTER, Kind.INFORMATION_HANDLER)
+    # The GDPR clock's reminders (incidents.notifications.rearm_reminders keeps them).
     REMINDER_KINDS = (Kind.REMINDER_24H, Kind.REMINDER_6H, Kind.DEADLINE_PASSED)
+    NIS2_REMINDER_KINDS = (
+        Kind.NIS2_EARLY_WARNING_SOON,
+        Kind.NIS2_NOTIFICATION_SOON,
+        Kind.NIS2_FINAL_REPORT_SOON,
+        Kind.NIS2_DEADLINE_PASSED,
+    )
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Venter")
@@ -1059,10 +1090,8 @@ class Notification(models.Model):
             ),
             # Reminders name the deadline they warn of; the other e-mails do not have one.
             models.CheckConstraint(
-                condition=Q(kind__in=["reminder_24h", "reminder_6h", "deadline_passed"])
-                & Q(deadline__isnull=False)
-                | ~Q(kind__in=["reminder_24h", "reminder_6h", "deadline_passed"])
-                & Q(deadline__isnull=True),
+                condition=Q(kind__in=KINDS_WITH_DEADLINE) & Q(deadline__isnull=False)
+                | ~Q(kind__in=KINDS_WITH_DEADLINE) & Q(deadline__isnull=True),
                 name="notification_reminders_have_a_deadline",
             ),
         ]

@@ -72,6 +72,36 @@ def queue(
     return bool(created or revived)
 
 
+def schedule(
+    *,
+    incident: Incident,
+    kind: str,
+    recipient_email: str,
+    deadline: datetime,
+    at: datetime,
+    now: datetime,
+) -> bool:
+    """A reminder sent at `at`, not before (now, if `at` has passed): the outbox row is written
+    now, in the caller's transaction, so it follows from the change that called for it; the worker
+    claims it once next_attempt_at has come. True if created or revived (a cancelled one for the
+    same deadline, due again)."""
+    if not recipient_email:
+        return False
+    at = max(at, now)
+    with transaction.atomic():
+        notification, created = Notification.objects.get_or_create(
+            incident=incident,
+            kind=kind,
+            recipient_email=recipient_email,
+            deadline=deadline,
+            defaults={"next_attempt_at": at},
+        )
+        revived = not created and Notification.objects.filter(
+            pk=notification.pk, status=Status.CANCELLED
+        ).update(status=Status.PENDING, next_attempt_at=at)
+    return bool(created or revived)
+
+
 def queue_new_report(*, incident: Incident, now: datetime) -> None:
     """The four e-mails of a new report. Call inside the transaction that creates it.
 
@@ -137,6 +167,10 @@ SUBJECT_SUFFIX = {
     Kind.REMINDER_24H: _lazy("24 timer til fristen"),
     Kind.REMINDER_6H: _lazy("6 timer til fristen"),
     Kind.DEADLINE_PASSED: _lazy("fristen er overskredet"),
+    Kind.NIS2_EARLY_WARNING_SOON: _lazy("NIS2: frist for tidlig varsling nærmer sig"),
+    Kind.NIS2_NOTIFICATION_SOON: _lazy("NIS2: frist for hændelsesunderretning nærmer sig"),
+    Kind.NIS2_FINAL_REPORT_SOON: _lazy("NIS2: frist for endelig rapport nærmer sig"),
+    Kind.NIS2_DEADLINE_PASSED: _lazy("NIS2: en frist er overskredet"),
     Kind.MESSAGE_REPORTER: _lazy("ny besked om din indberetning"),
     Kind.INFORMATION_HANDLER: _lazy("nyt på sagen"),
 }
@@ -162,11 +196,15 @@ def compose(notification: Notification) -> EmailMessage:
         path = reverse("incidents:receipt", args=[incident.reference])
     else:
         path = reverse("incidents:detail", args=[incident.reference])
+    template = "incidents/email/notification.txt"
+    if notification.kind in Notification.NIS2_REMINDER_KINDS:
+        template = "nis2/email/reminder.txt"
     with translation.override("da"):
         body = render_to_string(
-            "incidents/email/notification.txt",
+            template,
             {
                 "kind": notification.kind,
+                "deadline": notification.deadline,
                 "about": notification.about,
                 "incident": incident,
                 "url": settings.SITE_URL + path,
@@ -196,6 +234,10 @@ def _stage(time_left: timedelta) -> str | None:
 
 def is_current(notification: Notification) -> bool:
     """A reminder still warns of the incident's deadline: open, clock running, same deadline."""
+    if notification.kind in Notification.NIS2_REMINDER_KINDS:
+        from nis2.reminders import is_current as nis2_is_current  # NIS2's clocks are its own
+
+        return nis2_is_current(notification)
     if notification.kind not in Notification.REMINDER_KINDS:
         return True
     incident = notification.incident

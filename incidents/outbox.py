@@ -17,6 +17,7 @@ import logging
 import smtplib
 import threading
 import time
+from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from django.db import (
@@ -112,8 +113,16 @@ class Lease:
     """Renews a claim every RENEW_EVERY while the e-mail is being sent, from a thread with its
     own database connection, so only a dead worker's claim runs out."""
 
-    def __init__(self, notification: Notification, every: timedelta = RENEW_EVERY) -> None:
-        self.notification = notification
+    def __init__(
+        self,
+        notification: Notification | None = None,
+        every: timedelta = RENEW_EVERY,
+        *,
+        ours: Callable[[], QuerySet] | None = None,
+    ) -> None:
+        # `ours`: the claimed row while the claim holds, for an outbox other than this one's
+        # (awareness/outbox.py); by default the Notification's.
+        self.ours = ours or (lambda: _ours(notification))
         self.every = every.total_seconds()
         self._done = threading.Event()
         self._thread = threading.Thread(target=self._renew, daemon=True, name="outbox-lease")
@@ -130,7 +139,7 @@ class Lease:
         try:
             while not self._done.wait(self.every):
                 try:
-                    _ours(self.notification).update(claimed_at=timezone.now())
+                    self.ours().update(claimed_at=timezone.now())
                 except DatabaseError as error:
                     if not connection_lost(error):
                         raise

@@ -29,4 +29,7 @@ def layout_flags(user: roles.AnyUser | None) -> dict[str, bool]:
         "show_dashboard_link": authenticated and roles.can_see_dashboard(user),
         "show_case_list_link": authenticated and roles.can_see_others_incidents(user),
         "show_admin_link": authenticated and user.is_staff,
+        # Read-and-acknowledge (awareness/): everyone reads; these see the pages beside it.
+        "show_team_training_link": authenticated and roles.can_see_team_training(user),
+        "show_campaigns_link": authenticated and roles.can_run_campaigns(user),
     }

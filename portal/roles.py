@@ -208,6 +208,23 @@ def can_have_deadline_calendar(user: AnyUser) -> bool:
     return is_gdpr_unit(user)
 
 
+def can_handle_nis2(user: AnyUser) -> bool:
+    """NIS2 art. 23: assess significance and report to the CSIRT. The GDPR unit, which owns the
+    case, and IT, which knows the technical facts the CSIRT asks for (indicators, mitigations)."""
+    return is_it(user) or is_gdpr_unit(user)
+
+
+def can_run_campaigns(user: AnyUser) -> bool:
+    """NIS2 art. 21(2)(g): start read-and-acknowledge campaigns, follow them, remind people and
+    export the evidence."""
+    return is_it(user) or is_gdpr_unit(user)
+
+
+def can_see_team_training(user: AnyUser) -> bool:
+    """A manager sees how far the people they manage now are with their reading."""
+    return is_manager(user)
+
+
 def roles_for_provider_groups(group_ids: Iterable[str]) -> set[str]:
     """The role groups the administrator's mapping gives members of these provider groups."""
     from portal.models import RoleMapping

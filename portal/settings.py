@@ -90,6 +90,8 @@ INSTALLED_APPS = [
     "guidance",
     "incidents",
     "gdpr",
+    "nis2",
+    "awareness",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -380,12 +382,26 @@ PORTAL_CONTACTS = {
     "it_email": env_str("PORTAL_IT_EMAIL", "2.level@herlev.dk"),
     "questions_email": env_str("PORTAL_QUESTIONS_EMAIL", "it@herlev.dk"),
     "gdpr_email": env_str("PORTAL_GDPR_EMAIL", "sikkerhedsbrud@herlev.dk"),
+    # Who is reminded of the NIS2 reporting deadlines (the GDPR unit's mailbox unless set).
+    "nis2_email": env_str(
+        "PORTAL_NIS2_EMAIL", env_str("PORTAL_GDPR_EMAIL", "sikkerhedsbrud@herlev.dk")
+    ),
     # The data protection officer (art. 37), named in notifications to Datatilsynet and in
     # letters to data subjects (art. 33(3)(b), 34(2)).
     "dpo_name": env_str("PORTAL_DPO_NAME", "Databeskyttelsesrådgiveren"),
     "dpo_email": env_str("PORTAL_DPO_EMAIL", "dpo@herlev.dk"),
     "dpo_phone": env_str("PORTAL_DPO_PHONE", "44 52 70 00"),
 }
+# --- NIS2 and awareness training -----------------------------------------------------------
+# The municipality is an NIS2 entity (lov nr. 434 af 6. maj 2025): the significant-incident
+# assessment, the 24-hour/72-hour/one-month clocks, their reminders and dashboard rows. Off: none
+# of it is shown, queued or answered (nis2/).
+NIS2_ENABLED = env_bool("NIS2_ENABLED", default=True)
+# Breaches of one category in one department within this many months, at least this many of
+# them, are flagged as a repeat that calls for targeted awareness training (awareness/).
+AWARENESS_REPEAT_THRESHOLD = env_int("AWARENESS_REPEAT_THRESHOLD", 3, minimum=2)
+AWARENESS_REPEAT_MONTHS = env_int("AWARENESS_REPEAT_MONTHS", 12, minimum=1)
+
 # Demo accounts are created only when this is on (`make run` turns it on).
 PORTAL_DEMO = env_bool("PORTAL_DEMO", default=False)
 

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -19,6 +20,9 @@ urlpatterns = [
     path("admin/login/", views.admin_login),
     path("admin/", admin.site.urls),
     path("sikkerhedsbrud/", include("incidents.urls")),
+    # NIS2 on an incident: only for an NIS2 entity (nis2/urls.py).
+    *([path("sikkerhedsbrud/", include("nis2.urls"))] if settings.NIS2_ENABLED else []),
+    path("laesning/", include("awareness.urls")),
     path("", include("guidance.urls")),
 ]
 

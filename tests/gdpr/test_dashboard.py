@@ -198,8 +198,12 @@ def test_the_number_of_queries_does_not_grow_with_the_number_of_incidents(
     client.force_login(gdpr_user)
     first = aware_hours_ago(reporter, 1)
     notify_datatilsynet(first, at=NOW, by=gdpr_user)
+    # Two more like it: a repeated breach (awareness/repeats.py) is flagged in both counts, so
+    # its fixed handful of queries is in both, and the rows' cost is what is compared.
+    aware_hours_ago(reporter, 2)
+    aware_hours_ago(reporter, 3)
     with_one = _queries_for_dashboard(client)
-    for n in range(199):
+    for n in range(197):
         incident = aware_hours_ago(colleague if n % 2 else reporter, n % 90)
         set_facts(incident, owner=gdpr_user if n % 3 else None)
         if n % 7 == 0:

@@ -37,6 +37,11 @@ HANDS_ON = " L   403  404  403  404  400  400  400"  # IT and the GDPR unit
 HANDLER = "  L   403  404  403  404  403  400  400"  # the GDPR unit (and superusers)
 DASHBOARD = "L   403  403  403  403  200  200  200"
 GDPR_UNIT = "L   403  403  403  403  403  200  200"  # the GDPR unit's legal records
+CAMPAIGN_READER = "L   200  404  200  404  404  404  404"
+CAMPAIGN_READER_POST = "L 400  404  400  404  404  404  404"
+MANAGERS = "     L   403  403  200  200  403  403  403"
+CAMPAIGN_RUNNER_POST = "L 403 403  403  403  400  400  400"
+CAMPAIGN_RUNNER_REDIRECT = "L 403 403 403 403  R    R    R"
 NOT_POST = " L   405  405  405  405  405  405  405"
 NOT_GET = "  L   405  405  405  405  405  405  405"
 
@@ -111,6 +116,30 @@ TABLE: dict[str, tuple[str, str]] = {
         "404  404  404  404  404  404  404  404",
         "405  405  405  405  405  405  405  405",
     ),
+    # --- NIS2 on an incident (IT and the GDPR unit; the reporter and manager see the case) -------
+    "nis2:case": (STAFF, NOT_POST),
+    "nis2:assess": (NOT_GET, HANDS_ON),
+    "nis2:details": (NOT_GET, HANDS_ON),
+    "nis2:submit": (NOT_GET, HANDS_ON),
+    "nis2:end": (NOT_GET, HANDS_ON),
+    "nis2:draft": (STAFF, NOT_POST),
+    "nis2:receipt": (STAFF, NOT_POST),
+    # --- Read-and-acknowledge campaigns (awareness/) ---------------------------------------------
+    # Everyone sees their own reading list.
+    "awareness:mine": (EVERYONE, NOT_POST),
+    # The campaign is for Rikke's department (Rikke and Mona): only they may read and confirm;
+    # the others get 404 (the campaign is not theirs; staff follow it on its own page).
+    "awareness:read": (CAMPAIGN_READER, CAMPAIGN_READER_POST),
+    # A manager's view of the people they manage.
+    "awareness:team": (MANAGERS, NOT_POST),
+    # IT and the GDPR unit run campaigns.
+    "awareness:campaigns": (DASHBOARD, NOT_POST),
+    "awareness:campaign_new": (DASHBOARD, CAMPAIGN_RUNNER_POST),
+    "awareness:campaign": (DASHBOARD, NOT_POST),
+    "awareness:remind": (NOT_GET, CAMPAIGN_RUNNER_REDIRECT),
+    "awareness:evidence": (DASHBOARD, NOT_POST),
+    "awareness:evidence_csv": (DASHBOARD, NOT_POST),
+    "awareness:repeat_start": (NOT_GET, CAMPAIGN_RUNNER_REDIRECT),
 }
 
 

@@ -1,9 +1,11 @@
-"""The portal's one background process: creates due deadline reminders and sends the outbox's
-e-mails, in one loop, until SIGTERM or Ctrl-C (healthchecks' `sendalerts` is the model).
+"""The portal's one background process: creates due deadline reminders and sends the outboxes'
+e-mails (the incidents', NIS2's reminders among them, and the campaigns' reminders), in one
+loop, until SIGTERM or Ctrl-C (healthchecks' `sendalerts` is the model).
 
 Several may run at once, on one machine or several: each e-mail is claimed by one of them with
-a conditional UPDATE (incidents/outbox.py). A database restart is waited out: the loop drops its
-connection and tries again. SIGTERM lets the e-mail in hand go out and be recorded, then exits.
+a conditional UPDATE (incidents/outbox.py, awareness/outbox.py). A database restart is waited
+out: the loop drops its connection and tries again. SIGTERM lets the e-mail in hand go out and
+be recorded, then exits.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from django.core.management.base import BaseCommand
 from django.db import DatabaseError, close_old_connections
 from django.utils import timezone
 
+from awareness import outbox as awareness_outbox
 from incidents import notifications, outbox
 from portal.models import WorkerHeartbeat
 
@@ -31,6 +34,9 @@ REMINDERS_EVERY = 30.0
 # A heartbeat this often while busy (and once per idle turn): /healthz calls a worker silent
 # for two minutes stale.
 BEAT_EVERY = 10.0
+# The outboxes this worker sends, each with its own table and unique row key: the incidents'
+# e-mails and reminders (GDPR's and NIS2's), and the awareness campaigns' reminders.
+OUTBOXES = (outbox.deliver_next, awareness_outbox.deliver_next)
 # Waiting for the database to come back: 0.5, 1, 2, … seconds, at most this.
 RECONNECT_PAUSE_MAX = 5.0
 
@@ -81,13 +87,14 @@ class Worker:
             notifications.create_due_reminders()
             self._next_reminders = time.monotonic() + REMINDERS_EVERY
         handled = 0
-        while not self.stopping.is_set():
-            result = outbox.deliver_next()
-            if result is None:
-                break
-            handled += 1
-            if beat:
-                self._beat()
+        for deliver_next in OUTBOXES:
+            while not self.stopping.is_set():
+                result = deliver_next()
+                if result is None:
+                    break
+                handled += 1
+                if beat:
+                    self._beat()
         return handled
 
     def _beat(self) -> None:

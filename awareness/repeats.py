@@ -1,0 +1,87 @@
+"""Repeated breaches drive awareness: breaches of one category in one department, at least
+AWARENESS_REPEAT_THRESHOLD of them reported within the last AWARENESS_REPEAT_MONTHS calendar
+months, with the folder sections that teach how to avoid them (CategorySections) and the
+targeted campaign started for them, if any. Shown on the deadline dashboard and the statistics
+page. One aggregate query, one for the map, one for the campaigns."""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Count
+
+from awareness.models import Campaign, CategorySections
+from awareness.progress import is_overdue
+from incidents.models import Category, Incident
+
+CPH = ZoneInfo("Europe/Copenhagen")
+
+
+def months_before(now: datetime, months: int) -> datetime:
+    """The same wall time `months` calendar months earlier in Copenhagen (the month's last day
+    when it is shorter)."""
+    local = now.astimezone(CPH)
+    index = local.year * 12 + local.month - 1 - months
+    year, month = divmod(index, 12)
+    day = min(local.day, calendar.monthrange(year, month + 1)[1])
+    return local.replace(year=year, month=month + 1, day=day)
+
+
+@dataclass(frozen=True)
+class Repeat:
+    department_id: int
+    department: str
+    category: str
+    category_label: str
+    count: int
+    sections: list  # guidance.Section, in the folder's order
+    campaign: Campaign | None  # a targeted campaign still running for it
+
+
+def repeats(*, now: datetime) -> list[Repeat]:
+    """Department and category pairs at or over the threshold, most breaches first. Incidents
+    assessed as not a breach do not count."""
+    since = months_before(now, settings.AWARENESS_REPEAT_MONTHS)
+    rows = (
+        Incident.objects.exclude(classification="not_breach")
+        .filter(reported_at__gte=since, reported_at__lte=now, department__isnull=False)
+        .values("department", "department__name", "category")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=settings.AWARENESS_REPEAT_THRESHOLD)
+        .order_by("-n", "department__name", "category")
+    )
+    rows = list(rows)
+    if not rows:
+        return []
+    mapped = {
+        m.category: sorted(m.sections.all(), key=lambda s: (s.order, s.pk))
+        for m in CategorySections.objects.filter(
+            category__in={r["category"] for r in rows}
+        ).prefetch_related("sections")
+    }
+    running: dict[tuple[int, str], Campaign] = {}
+    targeted = Campaign.objects.filter(
+        repeat_category__in={r["category"] for r in rows}, all_staff=False
+    ).prefetch_related("departments")
+    for campaign in targeted.order_by("started_at"):
+        if is_overdue(campaign, now):
+            continue
+        for department in campaign.departments.all():
+            running[department.pk, campaign.repeat_category] = campaign
+    labels = dict(Category.choices)
+    return [
+        Repeat(
+            department_id=r["department"],
+            department=r["department__name"],
+            category=r["category"],
+            category_label=str(labels.get(r["category"], r["category"])),
+            count=r["n"],
+            sections=mapped.get(r["category"], []),
+            campaign=running.get((r["department"], r["category"])),
+        )
+        for r in rows
+    ]

@@ -1,0 +1,135 @@
+"""The deadline dashboard's rows: one per clock (the GDPR 72-hour clock, NIS2's three), with
+every text ready, so the template only prints (it is the hot loop)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.utils.translation import gettext as _
+
+from gdpr import deadlines
+from incidents.duties import DUTIES
+from incidents.formatting import TimeLeftFormatter, dk_datetime
+from incidents.models import Category, Incident
+from nis2 import selectors as nis2_selectors
+
+
+@dataclass(frozen=True)
+class Band:
+    """deadlines.Band with its label translated once per request."""
+
+    code: str
+    label: str
+    icon: str
+
+
+@dataclass(frozen=True)
+class DashboardRow:
+    """One table row with every text ready: the template only prints (it is the hot loop)."""
+
+    incident: Incident
+    time_left: timedelta | None
+    time_left_text: str
+    band: Band
+    missing: list[tuple[str, str]]
+    contradicts: bool
+    category: str
+    department: str
+    reported: str
+    aware: str
+    deadline: str
+    # Which clock the row is: the GDPR 72-hour clock, or one of NIS2's three (a row each).
+    regime: str = "gdpr"
+    clock: str = ""
+    deadline_iso: str = ""  # for the countdown script; empty when the clock is not running
+    note: str = ""  # a NIS2 clock met: which report, when
+
+
+class RowMaker:
+    """Builds DashboardRows with every label translated once per request, not once per row."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+        self.time_left_text = TimeLeftFormatter.current(compact=True)
+        self.bands = {c: Band(b.code, str(b.label), b.icon) for c, b in deadlines.BANDS.items()}
+        self.missing = {duty.code: str(duty.label) for duty in DUTIES}
+        self.categories = {code: str(label) for code, label in Category.choices}
+        self.gdpr_clock = _("GDPR: anmeldelse til Datatilsynet (72 timer)")
+        self.sent = _("%(report)s sendt %(at)s")
+        self.waiting = Band("waiting", _("Venter"), "◷")
+
+    def __call__(self, incident: Incident) -> DashboardRow:
+        left = incident.time_left(self.now)
+        return DashboardRow(
+            incident=incident,
+            time_left=left,
+            time_left_text=self.time_left_text(left),
+            band=self.bands[deadlines.band_for(left).code],
+            missing=[(c, self.missing[c]) for c in incident.missing_items(self.now)],
+            contradicts=incident.decision_contradicts_risk,
+            category=self.categories.get(incident.category, incident.category),
+            department=incident.department.name if incident.department else "–",
+            reported=dk_datetime(incident.reported_at),
+            aware=dk_datetime(incident.aware_at),
+            deadline=dk_datetime(incident.notification_deadline),
+            clock=self.gdpr_clock,
+            deadline_iso=incident.notification_deadline.isoformat() if left is not None else "",
+        )
+
+    def nis2_rows(self, incident: Incident, case) -> list[DashboardRow]:
+        """A row per NIS2 clock of a significant incident (nis2.selectors.clocks)."""
+        rows = []
+        for clock in nis2_selectors.clocks(case):
+            left = clock.time_left(self.now)
+            met = clock.met_at is not None
+            rows.append(
+                DashboardRow(
+                    incident=incident,
+                    time_left=left,
+                    time_left_text=self.time_left_text(left) if left is not None else "",
+                    band=self.bands["stopped" if met else deadlines.band_for(left).code]
+                    if met or left is not None
+                    else self.waiting,
+                    missing=[],
+                    contradicts=False,
+                    category=self.categories.get(incident.category, incident.category),
+                    department=incident.department.name if incident.department else "–",
+                    reported=dk_datetime(incident.reported_at),
+                    aware=dk_datetime(case.aware_at),
+                    deadline=dk_datetime(clock.deadline) if clock.deadline else str(clock.waiting),
+                    regime="nis2",
+                    clock=str(clock.label),
+                    deadline_iso=clock.deadline.isoformat() if left is not None else "",
+                    note=self.sent % {"report": clock.met_by, "at": dk_datetime(clock.met_at)}
+                    if met
+                    else "",
+                )
+            )
+        return rows
+
+    def script_labels(self) -> dict:
+        """What the page's countdown script needs to say the same as the server."""
+        text = self.time_left_text
+        return {
+            "left": text.left,
+            "overdue": text.overdue,
+            "hours": text.hours,
+            "minutes": text.minutes,
+            "bands": {code: b.label for code, b in self.bands.items()},
+            "icons": {code: b.icon for code, b in self.bands.items()},
+            "limits": {code: limit.total_seconds() * 1000 for code, limit in deadlines.BAND_LIMITS},
+        }
+
+
+def rows_for(make_row: RowMaker, incidents: list[Incident], regime: str) -> list[DashboardRow]:
+    """The page's rows: each incident's GDPR clock, then its NIS2 clocks (one query for the
+    page's NIS2 records), or only one regime's."""
+    cases = nis2_selectors.cases_for(i.pk for i in incidents) if regime != "gdpr" else {}
+    rows = []
+    for incident in incidents:
+        if regime != "nis2":
+            rows.append(make_row(incident))
+        if incident.pk in cases:
+            rows += make_row.nis2_rows(incident, cases[incident.pk])
+    return rows
