@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from incidents import forms, risk, selectors, services
 from incidents.access import get_incident_for_user, may
 from incidents.duties import DUTIES_BY_CODE
-from incidents.files import EXTENSIONS, download_name, sniff_content_type
+from incidents.files import (
+    EXTENSIONS,
+    download,
+    download_name,
+    open_stored,
+    sniff_content_type,
+)
 from incidents.formatting import TimeLeftFormatter
 from incidents.history import history
 from incidents.models import Category, Incident, RiskLevel, Status, TimelineEntry
@@ -284,19 +290,11 @@ def _add_errors(form, error: ValidationError) -> None:
 # --- Files -----------------------------------------------------------------------------------
 
 
-def _download(file, name: str, content_type: str) -> FileResponse:
-    response = FileResponse(file.open("rb"), as_attachment=True, filename=name)
-    response["Content-Type"] = content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
 @require_GET
 def attachment(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     incident = get_incident_for_user(request.user, reference)
     item = get_object_or_404(incident.attachments, pk=pk)
-    return _download(
+    return download(
         item.file, download_name(item.original_name, item.content_type), item.content_type
     )
 
@@ -307,9 +305,9 @@ def dt_receipt(request: HttpRequest, reference: str, pk: int) -> HttpResponse:
     notification = get_object_or_404(incident.dt_notifications, pk=pk)
     if not notification.receipt:
         raise Http404
-    with notification.receipt.open("rb") as receipt_file:
+    with open_stored(notification.receipt) as receipt_file:
         content_type = sniff_content_type(receipt_file.read(2048)) or "application/octet-stream"
     name = (
         f"kvittering-{incident.reference}-{notification.pk}.{EXTENSIONS.get(content_type, 'txt')}"
     )
-    return _download(notification.receipt, name, content_type)
+    return download(notification.receipt, name, content_type)

@@ -9,7 +9,7 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from incidents.access import get_incident_for_user
-from incidents.files import EXTENSIONS, sniff_content_type
+from incidents.files import EXTENSIONS, download, open_stored, sniff_content_type
 from incidents.models import Incident
 from nis2 import drafts, selectors, services
 from nis2.duties import case_for
@@ -177,10 +177,7 @@ def receipt(request: HttpRequest, reference: str, submission: int) -> HttpRespon
     sent = get_object_or_404(case.submissions, pk=submission)
     if not sent.receipt:
         raise Http404
-    with sent.receipt.open("rb") as receipt_file:
+    with open_stored(sent.receipt) as receipt_file:
         content_type = sniff_content_type(receipt_file.read(2048)) or "application/octet-stream"
     name = f"nis2-kvittering-{incident.reference}-{sent.pk}.{EXTENSIONS.get(content_type, 'txt')}"
-    response = FileResponse(sent.receipt.open("rb"), as_attachment=True, filename=name)
-    response["Content-Type"] = content_type
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return download(sent.receipt, name, content_type)

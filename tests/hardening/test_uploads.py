@@ -126,3 +126,15 @@ def test_html_uploaded_as_text_is_served_as_plain_text_for_download(rikke):
     response = rikke.get(url)
     assert response["Content-Type"] == "text/plain"
     assert response["Content-Disposition"].startswith("attachment;")
+
+
+def test_a_file_missing_from_storage_is_not_found_not_a_server_error(rikke, caplog):
+    """A lost volume or a restored backup can leave a row without its file."""
+    report(rikke, SimpleUploadedFile("foto.pdf", PDF))
+    attachment = Attachment.objects.get()
+    attachment.file.storage.delete(attachment.file.name)
+    url = reverse("incidents:attachment", args=[attachment.incident.reference, attachment.pk])
+    response = rikke.get(url)
+    assert response.status_code == 404
+    assert f"stored file missing: {attachment.file.name}" in caplog.text
+    assert "foto" not in caplog.text
