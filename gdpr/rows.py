@@ -58,17 +58,13 @@ class RowMaker:
         self.gdpr_clock = _("GDPR: anmeldelse til Datatilsynet (72 timer)")
         self.sent = _("%(report)s sendt %(at)s")
         self.waiting = Band("waiting", _("Venter"), "◷")
-        self.stopped_at = _("stoppet %(at)s")
 
     def __call__(self, incident: Incident) -> DashboardRow:
         left = incident.time_left(self.now)
         return DashboardRow(
             incident=incident,
             time_left=left,
-            # A stopped clock: the band says so; the line says when, not the same words again.
-            time_left_text=self.stopped_at % {"at": dk_datetime(incident.clock_stopped_at)}
-            if left is None and incident.clock_stopped_at
-            else self.time_left_text(left),
+            time_left_text=self.time_left_text(left),
             band=self.bands[deadlines.band_for(left).code],
             missing=[(c, self.missing[c]) for c in incident.missing_items(self.now)],
             contradicts=incident.decision_contradicts_risk,
