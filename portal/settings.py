@@ -2,6 +2,9 @@
 
 Without DATABASE_URL the portal uses its private PostgreSQL cluster under var/postgres, which
 `scripts/devdb.py` creates and starts; that is the development and demo set-up.
+
+Over 400 lines on purpose: one flat list of settings, in the README table's order, so that each
+environment variable is found next to what it sets; split files would hide that.
 """
 
 from __future__ import annotations
@@ -127,6 +130,9 @@ MIDDLEWARE = [
     # Last, as django-axes asks: turns a locked-out login into its lockout page.
     "axes.middleware.AxesMiddleware",
 ]
+
+# A form sent without a valid token (too old, or the session ended): a Danish page, not Django's.
+CSRF_FAILURE_VIEW = "portal.views.csrf_failure"
 
 ROOT_URLCONF = "portal.urls"
 WSGI_APPLICATION = "portal.wsgi.application"

@@ -16,6 +16,7 @@ from django.http import (
     HttpRequest,
     HttpResponse,
     HttpResponseBadRequest,
+    HttpResponseForbidden,
     HttpResponseNotAllowed,
     HttpResponseServerError,
 )
@@ -269,6 +270,13 @@ def server_error(request: HttpRequest) -> HttpResponse:
     if _database_unreachable(sys.exc_info()[1]):
         return _unavailable(context)
     return HttpResponseServerError(render_to_string("500.html", context))
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """CSRF_FAILURE_VIEW: the form was too old or the session ended; Django's own page is
+    English-flavoured and technical. The reason stays in Django's log line, not on the page."""
+    context = {"contacts": settings.PORTAL_CONTACTS}
+    return HttpResponseForbidden(render_to_string("403_csrf.html", context))
 
 
 def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
