@@ -1,6 +1,7 @@
 """Retention: delete evidence files a while after an incident is closed, and later remove the
 reporter's free text and the case's conversation, keeping the register's facts (art. 33(5)).
-The timeline is never edited: it holds facts, not words. Run daily by
+The timeline is never edited: it holds facts, not words. Also deletes stored files no row points
+at (saved by a form whose transaction then rolled back). Run daily by
 `manage.py apply_retention`; running it twice changes nothing the second time."""
 
 from __future__ import annotations
@@ -9,8 +10,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.apps import apps
 from django.conf import settings
-from django.db import transaction
+from django.core.files.storage import default_storage
+from django.db import models, transaction
 from django.utils import timezone
 
 from incidents.models import Incident, IncidentText, Status, TimelineEntry
@@ -28,6 +31,11 @@ class RetentionResult:
     attachments_deleted: int
     incidents_without_attachments: int
     incidents_scrubbed: int
+    orphan_files_deleted: int = 0
+
+
+# A file is saved before the row that names it is committed: younger files may still get theirs.
+ORPHAN_GRACE = timedelta(days=1)
 
 
 def _closed_before(cutoff: datetime):
@@ -78,6 +86,41 @@ def _scrub_text(incident: Incident, now: datetime) -> bool:
         return True
 
 
+def _stored_names() -> set[str]:
+    """Every file name a row of any model points at (attachments, receipts, ...)."""
+    names: set[str] = set()
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            if isinstance(field, models.FileField) and field.storage is default_storage:
+                names.update(
+                    model._default_manager.exclude(**{field.name: ""}).values_list(
+                        field.name, flat=True
+                    )
+                )
+    return names
+
+
+def _walk(folder: str):
+    directories, files = default_storage.listdir(folder)
+    for name in files:
+        yield f"{folder}/{name}" if folder else name
+    for directory in directories:
+        yield from _walk(f"{folder}/{directory}" if folder else directory)
+
+
+def _delete_orphan_files(now: datetime) -> int:
+    """Files no row points at: the uploads of a report or step whose transaction rolled back.
+    They may hold personal data, so they go once they are older than ORPHAN_GRACE."""
+    referenced = _stored_names()
+    deleted = 0
+    for name in _walk(""):
+        if name in referenced or default_storage.get_modified_time(name) > now - ORPHAN_GRACE:
+            continue
+        default_storage.delete(name)
+        deleted += 1
+    return deleted
+
+
 def apply_retention(*, now: datetime | None = None) -> RetentionResult:
     now = now or timezone.now()
     files_cutoff = now - timedelta(days=settings.RETENTION_ATTACHMENTS_DAYS)
@@ -92,12 +135,14 @@ def apply_retention(*, now: datetime | None = None) -> RetentionResult:
         _scrub_text(incident, now)
         for incident in _closed_before(text_cutoff).exclude(description=SCRUBBED)
     )
-    result = RetentionResult(deleted, emptied, scrubbed)
+    result = RetentionResult(deleted, emptied, scrubbed, _delete_orphan_files(now))
     # Counts only: never references, names or text.
     logger.info(
-        "retention: %d attachments deleted from %d incidents; free text removed from %d incidents",
+        "retention: %d attachments deleted from %d incidents; free text removed from %d "
+        "incidents; %d files without a case deleted",
         deleted,
         emptied,
         scrubbed,
+        result.orphan_files_deleted,
     )
     return result

@@ -4,6 +4,7 @@ after RETENTION_PERSONAL_TEXT_DAYS; the register's facts stay; twice is the same
 from __future__ import annotations
 
 import logging
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,6 +21,14 @@ from tests.incidents.conftest import make_incident
 from tests.incidents.steps import handle_to_closable, v
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path) -> Path:
+    """Each test its own uploads folder: retention deletes files no row points at."""
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
 
 SECRET = "Brevet til Bodil Borgersen på Herlev Ringvej 1"
 
@@ -141,3 +150,22 @@ def test_the_command_logs_counts_only(people, settings, caplog, capsys):
     logged = " ".join(r.getMessage() for r in caplog.records)
     assert "2 attachments deleted from 1 incidents; free text removed from 1" in logged
     assert incident.reference not in logged and "Bodil" not in logged
+
+
+def test_files_no_row_points_at_go_after_a_day(people, media):
+    """A report or step whose transaction rolled back leaves its uploads behind; they may hold
+    personal data. Referenced files and files younger than a day (their row may be about to be
+    committed) stay."""
+    incident = make_incident(people[0], files=[SimpleUploadedFile("bodil.pdf", b"%PDF-1.4\n")])
+    kept = Path(media, incident.attachments.get().file.name)
+    orphan = media / "incidents" / "2026" / "01" / "0123abcd"
+    fresh = media / "incidents" / "2026" / "01" / "4567ef01"
+    orphan.parent.mkdir(parents=True, exist_ok=True)
+    for path in (orphan, fresh):
+        path.write_bytes(b"Bodil Borgersen")
+    day_ago = (timezone.now() - timedelta(days=1, minutes=1)).timestamp()
+    for path in (orphan, kept):
+        os.utime(path, (day_ago, day_ago))
+
+    assert apply_retention().orphan_files_deleted == 1
+    assert (orphan.exists(), fresh.exists(), kept.exists()) == (False, True, True)

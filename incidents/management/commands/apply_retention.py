@@ -18,5 +18,6 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Bilag slettet: {result.attachments_deleted} "
             f"(fra {result.incidents_without_attachments} sager); "
-            f"fritekst fjernet fra {result.incidents_scrubbed} sager."
+            f"fritekst fjernet fra {result.incidents_scrubbed} sager; "
+            f"filer uden sag slettet: {result.orphan_files_deleted}."
         )
