@@ -62,7 +62,7 @@ class DtNotificationInline(ReadOnlyInline):
 class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["reference", "category", "status", "reported_at", "notification_deadline"]
     list_filter = ["status", "category"]
-    search_fields = ["reference", "sbsys_case_number"]
+    search_fields = ["reference", "followup__sbsys_case_number"]
     inlines = [DtNotificationInline, TextInline, TimelineInline]
 
 

@@ -38,6 +38,10 @@ class Duty:
     # Listed as missing only this long after the report (until then it is not yet late);
     # it blocks closing all along.
     listed_after: timedelta | None = None
+    # A duty met on a step's table (incidents/models.py StepRecord), which the incident's CHECK
+    # cannot see: the same rule in SQL over the incident row `i`, for the closing trigger.
+    # `outstanding_q` then reads the table through its one-to-one (no row: nothing recorded).
+    sql: str = ""
 
 
 DUTIES: tuple[Duty, ...] = (
@@ -100,19 +104,31 @@ DUTIES: tuple[Duty, ...] = (
         "subjects",
         lambda i: (
             i.risk_level == RiskLevel.HIGH
-            and i.subjects_informed_at is None
-            and not i.subjects_exemption
+            and i.subjects_notice.subjects_informed_at is None
+            and not i.subjects_notice.subjects_exemption
         ),
-        Q(risk_level=RiskLevel.HIGH, subjects_informed_at__isnull=True, subjects_exemption=""),
+        Q(risk_level=RiskLevel.HIGH)
+        & (
+            Q(subjectsnotice__isnull=True)
+            | Q(
+                subjectsnotice__subjects_informed_at__isnull=True,
+                subjectsnotice__subjects_exemption="",
+            )
+        ),
+        sql="i.risk_level = 'high' AND NOT EXISTS (SELECT FROM incidents_subjectsnotice r "
+        "WHERE r.incident_id = i.id AND (r.subjects_informed_at IS NOT NULL "
+        "OR r.subjects_exemption <> ''))",
     ),
     Duty(
         "journalising",
         _("Journalisering i SBSYS"),
         _("Sagen er ikke journaliseret: SBSYS-sagsnummeret mangler."),
         "other",
-        lambda i: not i.sbsys_case_number,
-        Q(sbsys_case_number=""),
+        lambda i: not i.follow_up.sbsys_case_number,
+        Q(followup__isnull=True) | Q(followup__sbsys_case_number=""),
         listed_after=JOURNALISING_WINDOW,
+        sql="NOT EXISTS (SELECT FROM incidents_followup r WHERE r.incident_id = i.id "
+        "AND r.sbsys_case_number <> '')",
     ),
 )
 DUTIES_BY_CODE = {duty.code: duty for duty in DUTIES}
@@ -124,8 +140,10 @@ OTHER_CLOSE_BLOCKERS: list[Callable[[Incident], list[str]]] = []
 
 
 def none_outstanding() -> Q:
-    """SQL: every duty is met (what a closed incident must satisfy)."""
+    """SQL: every duty on the incident's own row is met (what a closed incident must satisfy;
+    the step tables' duties are the closing trigger's, by their `sql`)."""
     condition = Q()
     for duty in DUTIES:
-        condition &= ~duty.outstanding_q
+        if not duty.sql:
+            condition &= ~duty.outstanding_q
     return condition
