@@ -193,6 +193,9 @@ class Migration(migrations.Migration):
                 _copy_back("incidents_subjectsnotice", SUBJECTS),
                 _copy_back("incidents_followup", FOLLOW_UP),
                 "RESET pgtrigger.ignore",
+                # The rows' deferred foreign-key checks now: the constraints put back next
+                # are ALTER TABLEs, which refuse a table with pending trigger events.
+                "SET CONSTRAINTS ALL IMMEDIATE",
             ],
         ),
         migrations.RemoveField(
