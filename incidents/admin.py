@@ -7,8 +7,10 @@ from django.contrib import admin
 from incidents.models import (
     Attachment,
     DatatilsynetNotification,
+    FollowUp,
     Incident,
     IncidentText,
+    SubjectsNotice,
     TimelineEntry,
 )
 
@@ -58,12 +60,28 @@ class DtNotificationInline(ReadOnlyInline):
     ]
 
 
+class SubjectsNoticeInline(ReadOnlyInline):
+    """The step tables' facts, shown with the incident they belong to."""
+
+    model = SubjectsNotice
+
+
+class FollowUpInline(ReadOnlyInline):
+    model = FollowUp
+
+
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["reference", "category", "status", "reported_at", "notification_deadline"]
     list_filter = ["status", "category"]
     search_fields = ["reference", "followup__sbsys_case_number"]
-    inlines = [DtNotificationInline, TextInline, TimelineInline]
+    inlines = [
+        SubjectsNoticeInline,
+        FollowUpInline,
+        DtNotificationInline,
+        TextInline,
+        TimelineInline,
+    ]
 
 
 @admin.register(TimelineEntry)
