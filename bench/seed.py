@@ -55,7 +55,7 @@ BENCH_CLEANUP = (
     "incidents.DatatilsynetNotification:dt_notification_never_deleted",
     "incidents.IncidentText:incident_text_never_deleted",
     "incidents.SubjectsNotice:step_record_never_deleted",
-    "incidents.FollowUp:step_record_never_deleted",
+    "incidents.OtherRecords:step_record_never_deleted",
 )
 USERNAME_PREFIX = "bench-"
 YEARS_OF_HISTORY = 5

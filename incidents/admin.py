@@ -7,9 +7,9 @@ from django.contrib import admin
 from incidents.models import (
     Attachment,
     DatatilsynetNotification,
-    FollowUp,
     Incident,
     IncidentText,
+    OtherRecords,
     SubjectsNotice,
     TimelineEntry,
 )
@@ -66,18 +66,18 @@ class SubjectsNoticeInline(ReadOnlyInline):
     model = SubjectsNotice
 
 
-class FollowUpInline(ReadOnlyInline):
-    model = FollowUp
+class OtherRecordsInline(ReadOnlyInline):
+    model = OtherRecords
 
 
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["reference", "category", "status", "reported_at", "notification_deadline"]
     list_filter = ["status", "category"]
-    search_fields = ["reference", "followup__sbsys_case_number"]
+    search_fields = ["reference", "otherrecords__sbsys_case_number"]
     inlines = [
         SubjectsNoticeInline,
-        FollowUpInline,
+        OtherRecordsInline,
         DtNotificationInline,
         TextInline,
         TimelineInline,

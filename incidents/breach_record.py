@@ -114,28 +114,28 @@ def _informed(incident: Incident) -> str:
 
 def _other_parties(incident: Incident) -> tuple[str, bool]:
     parts = []
-    follow_up = incident.follow_up
-    if follow_up.processor_involved is True:
+    other = incident.other_records
+    if other.processor_involved is True:
         parts.append(
             _(
                 "En databehandler har anmeldt bruddet: opdaget %(found)s, kommunen underrettet "
                 "%(told)s."
             )
             % {
-                "found": dk_datetime(follow_up.processor_discovered_at) or _("ukendt"),
-                "told": dk_datetime(follow_up.processor_told_us_at) or _("ukendt"),
+                "found": dk_datetime(other.processor_discovered_at) or _("ukendt"),
+                "told": dk_datetime(other.processor_told_us_at) or _("ukendt"),
             }
         )
-    elif follow_up.processor_involved is False:
+    elif other.processor_involved is False:
         parts.append(_("Ingen databehandler involveret."))
-    if follow_up.police_reported is True:
+    if other.police_reported is True:
         parts.append(
             _("Politianmeldt (journalnummer %(ref)s).")
-            % {"ref": follow_up.police_reference or _("ukendt")}
+            % {"ref": other.police_reference or _("ukendt")}
         )
-    elif follow_up.police_reported is False:
+    elif other.police_reported is False:
         parts.append(_("Ikke politianmeldt."))
-    missing = follow_up.processor_involved is None or follow_up.police_reported is None
+    missing = other.processor_involved is None or other.police_reported is None
     return " ".join(parts), missing
 
 

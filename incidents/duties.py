@@ -124,10 +124,10 @@ DUTIES: tuple[Duty, ...] = (
         _("Journalisering i SBSYS"),
         _("Sagen er ikke journaliseret: SBSYS-sagsnummeret mangler."),
         "other",
-        lambda i: not i.follow_up.sbsys_case_number,
-        Q(followup__isnull=True) | Q(followup__sbsys_case_number=""),
+        lambda i: not i.other_records.sbsys_case_number,
+        Q(otherrecords__isnull=True) | Q(otherrecords__sbsys_case_number=""),
         listed_after=JOURNALISING_WINDOW,
-        sql="NOT EXISTS (SELECT FROM incidents_followup r WHERE r.incident_id = i.id "
+        sql="NOT EXISTS (SELECT FROM incidents_otherrecords r WHERE r.incident_id = i.id "
         "AND r.sbsys_case_number <> '')",
     ),
 )

@@ -195,7 +195,7 @@ def _changed_except(fields: tuple[str, ...]) -> str:
 # row changes and by the incident's when awareness moves.
 AFTER_AWARENESS = {
     "incidents_subjectsnotice": ("subjects_informed_at", "public_communication_at"),
-    "incidents_followup": ("processor_told_us_at",),
+    "incidents_otherrecords": ("processor_told_us_at",),
 }
 _STEPS_FOLLOW_AWARENESS_SQL = (
     "EXECUTE $q$SELECT "  # noqa: S608 - constant names
@@ -711,8 +711,8 @@ class Incident(models.Model):
         return self.step_record(SubjectsNotice)
 
     @property
-    def follow_up(self) -> FollowUp:
-        return self.step_record(FollowUp)
+    def other_records(self) -> OtherRecords:
+        return self.step_record(OtherRecords)
 
     def record_value(self, name: str):
         """A field's value, on the incident or its step table (record_field)."""
@@ -803,9 +803,10 @@ class SubjectsNotice(StepRecord):
         triggers = _step_record_triggers("incidents_subjectsnotice")
 
 
-class FollowUp(StepRecord):
-    """The processor (art. 33(2)), the police and the SBSYS journal number. Null: not yet
-    answered."""
+class OtherRecords(StepRecord):
+    """The "other" step: the processor (art. 33(2)), the police and the SBSYS journal number.
+    Null: not yet answered. (Not "follow-up": that is the follow-up notification to
+    Datatilsynet, art. 33(4).)"""
 
     processor_involved = models.BooleanField(
         _("databehandler har anmeldt bruddet"), null=True, blank=True
@@ -828,10 +829,10 @@ class FollowUp(StepRecord):
             # The processor told us no earlier than it discovered the breach.
             models.CheckConstraint(
                 condition=_time_order("processor_discovered_at", "processor_told_us_at"),
-                name="follow_up_processor_times_in_order",
+                name="other_records_processor_times_in_order",
             ),
         ]
-        triggers = _step_record_triggers("incidents_followup")
+        triggers = _step_record_triggers("incidents_otherrecords")
 
 
 def record_field(name: str) -> tuple[type[models.Model], models.Field]:

@@ -23,8 +23,8 @@ from incidents import forms
 from incidents.history import field_label, field_value
 from incidents.models import (
     Classification,
-    FollowUp,
     Incident,
+    OtherRecords,
     Status,
     StepRecord,
     SubjectsNotice,
@@ -242,8 +242,8 @@ STEPS: tuple[Step, ...] = (
         forms.OtherForm,
         "incident_record_other",
         _handlers,
-        record=FollowUp,
-        fields=_same_names(forms.OtherForm, FollowUp),
+        record=OtherRecords,
+        fields=_same_names(forms.OtherForm, OtherRecords),
     ),
     Step(
         "note",

@@ -135,7 +135,7 @@ def set_facts(target, **fields):
             fields.setdefault("risk_override_reason", "Ingen risiko.")
             fields.setdefault("notify_decision", "not_notify")
             fields.setdefault("decided_at", at)
-        if not target.follow_up.sbsys_case_number:
+        if not target.other_records.sbsys_case_number:
             fields.setdefault("sbsys_case_number", "27.12.08-G01-1-26")
     if ({"notify_decision", "decided_at"} & fields.keys()) and "clock_stopped_at" not in fields:
         initial = target.dt_notifications.filter(phase="initial").first()

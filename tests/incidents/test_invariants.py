@@ -19,10 +19,10 @@ from django.utils import timezone
 from incidents import notifications, services
 from incidents.models import (
     DatatilsynetNotification,
-    FollowUp,
     Incident,
     IncidentText,
     Notification,
+    OtherRecords,
     Status,
     StepRecord,
     SubjectsNotice,
@@ -248,7 +248,7 @@ def test_the_database_keeps_times_in_order(incident):
             incident=incident, subjects_informed_at=incident.aware_at - dt.timedelta(hours=1)
         )
     with pytest.raises(IntegrityError), transaction.atomic():
-        FollowUp.objects.create(
+        OtherRecords.objects.create(
             incident=incident,
             processor_discovered_at=incident.aware_at,
             processor_told_us_at=incident.aware_at - dt.timedelta(hours=1),
@@ -257,7 +257,7 @@ def test_the_database_keeps_times_in_order(incident):
 
 def test_the_database_refuses_moving_awareness_past_a_step_tables_times(incident):
     told = incident.aware_at + dt.timedelta(hours=1)
-    FollowUp.objects.create(incident=incident, processor_told_us_at=told)
+    OtherRecords.objects.create(incident=incident, processor_told_us_at=told)
     later = told + dt.timedelta(hours=1)
     with pytest.raises(IntegrityError), transaction.atomic():
         Incident.objects.filter(pk=incident.pk).update(
@@ -370,7 +370,7 @@ def test_closing_needs_escalation_an_assessment_and_a_decision(incident, gdpr_us
 
 
 def test_the_database_refuses_to_close_an_incomplete_case(incident):
-    FollowUp.objects.create(incident=incident, sbsys_case_number="27.12.08-G01-1-26")
+    OtherRecords.objects.create(incident=incident, sbsys_case_number="27.12.08-G01-1-26")
     with pytest.raises(IntegrityError), transaction.atomic():
         Incident.objects.filter(pk=incident.pk).update(
             status=Status.CLOSED, closed_at=timezone.now()
@@ -382,7 +382,7 @@ def test_the_database_refuses_to_close_a_case_without_its_sbsys_number(
 ):
     """The duty on the step table: the incident's own row is complete, the number is not."""
     handle_to_closable(incident, gdpr=gdpr_user, it=it_user)
-    FollowUp.objects.filter(pk=incident.pk).update(sbsys_case_number="")
+    OtherRecords.objects.filter(pk=incident.pk).update(sbsys_case_number="")
     with pytest.raises(IntegrityError), transaction.atomic():
         Incident.objects.filter(pk=incident.pk).update(
             status=Status.CLOSED, closed_at=timezone.now()
@@ -444,7 +444,7 @@ def test_a_closed_case_accepts_nothing_but_reopening(closed, gdpr_user, reporter
     with pytest.raises(ValidationError):
         calls[step]()
     assert unchanged(closed) == before
-    assert FollowUp.objects.get(pk=closed.pk).sbsys_case_number == "27.12.08-G01-1-26"
+    assert OtherRecords.objects.get(pk=closed.pk).sbsys_case_number == "27.12.08-G01-1-26"
     services.incident_reopen(
         incident=closed, actor=gdpr_user, reason="Nye oplysninger.", expected_version=v(closed)
     )
@@ -456,11 +456,11 @@ def test_the_database_refuses_changes_to_a_closed_case(closed):
         Incident.objects.filter(pk=closed.pk).update(account="")
     # Its step tables' rows are as final as its columns: not changed, added or deleted.
     with pytest.raises(IntegrityError), transaction.atomic():
-        FollowUp.objects.filter(pk=closed.pk).update(sbsys_case_number="")
+        OtherRecords.objects.filter(pk=closed.pk).update(sbsys_case_number="")
     with pytest.raises(IntegrityError), transaction.atomic():
         SubjectsNotice.objects.create(incident=closed, subjects_informed_at=timezone.now())
     with pytest.raises(InternalError), transaction.atomic():
-        FollowUp.objects.filter(pk=closed.pk).delete()
+        OtherRecords.objects.filter(pk=closed.pk).delete()
     with pytest.raises(IntegrityError), transaction.atomic():
         TimelineEntry.objects.create(incident=closed, at=timezone.now(), kind=Kind.NOTE)
 

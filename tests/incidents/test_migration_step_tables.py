@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.db.migrations.executor import MigrationExecutor
 
-from incidents.models import FollowUp, SubjectsNotice
+from incidents.models import OtherRecords, SubjectsNotice
 
 BEFORE = [("incidents", "0002_nis2_kinds")]
 AFTER = [("incidents", "0003_step_tables")]
@@ -75,13 +75,13 @@ def test_the_facts_move_to_the_step_tables_and_back(reporter):
     notice = SubjectsNotice.objects.get(pk=informed.pk)
     assert notice.subjects_informed_at == AT + dt.timedelta(hours=5)
     assert notice.subjects_informed_how == "Brev i Digital Post."
-    follow_up = FollowUp.objects.get(pk=informed.pk)
-    assert (follow_up.police_reported, follow_up.police_reference) == (True, "0100-12345-00001-26")
-    assert follow_up.journalised_at == AT + dt.timedelta(hours=6)
-    assert FollowUp.objects.get(pk=closed.pk).sbsys_case_number == "27.12.08-G01-2-26"
+    other = OtherRecords.objects.get(pk=informed.pk)
+    assert (other.police_reported, other.police_reference) == (True, "0100-12345-00001-26")
+    assert other.journalised_at == AT + dt.timedelta(hours=6)
+    assert OtherRecords.objects.get(pk=closed.pk).sbsys_case_number == "27.12.08-G01-2-26"
     # No row where the step recorded nothing.
     assert not SubjectsNotice.objects.filter(pk__in=[closed.pk, untouched.pk]).exists()
-    assert not FollowUp.objects.filter(pk=untouched.pk).exists()
+    assert not OtherRecords.objects.filter(pk=untouched.pk).exists()
 
     # Back: the facts return to the columns, the closed case's too.
     apps = migrate(BEFORE)

@@ -519,7 +519,7 @@ class IncidentMachine(RuleBasedStateMachine):
         assert set(incident.dt_items_outstanding) == promised - supplied
 
     def check_times(self, incident):
-        notice, follow_up = incident.subjects_notice, incident.follow_up
+        notice, other = incident.subjects_notice, incident.other_records
         horizon = self.now + SKEW
         times = [
             incident.discovered_at,
@@ -529,8 +529,8 @@ class IncidentMachine(RuleBasedStateMachine):
             incident.it_notified_at,
             notice.subjects_informed_at,
             notice.public_communication_at,
-            follow_up.processor_discovered_at,
-            follow_up.processor_told_us_at,
+            other.processor_discovered_at,
+            other.processor_told_us_at,
         ]
         assert all(t is None or t <= horizon for t in times)
         occurred = incident.occurred_at
@@ -539,10 +539,10 @@ class IncidentMachine(RuleBasedStateMachine):
                 assert later is None or later >= occurred
         for later in (notice.subjects_informed_at, notice.public_communication_at):
             assert later is None or later >= incident.aware_at
-        if follow_up.processor_told_us_at:
-            assert follow_up.processor_told_us_at >= incident.aware_at
-            if follow_up.processor_discovered_at:
-                assert follow_up.processor_told_us_at >= follow_up.processor_discovered_at
+        if other.processor_told_us_at:
+            assert other.processor_told_us_at >= incident.aware_at
+            if other.processor_discovered_at:
+                assert other.processor_told_us_at >= other.processor_discovered_at
 
     def check_decision(self, incident):
         if incident.notify_decision:

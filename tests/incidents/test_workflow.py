@@ -254,8 +254,8 @@ def test_other_records_set_journalised_at_with_the_sbsys_number(incident, gdpr_u
         expected_version=1,
     )
     incident.refresh_from_db()
-    assert incident.follow_up.journalised_at is not None
-    assert incident.follow_up.police_reported
+    assert incident.other_records.journalised_at is not None
+    assert incident.other_records.police_reported
 
 
 def test_closing_with_missing_duties_is_refused_with_the_list(incident, gdpr_user):
