@@ -40,9 +40,11 @@ from incidents.models import (
     ReferenceCounter,
     RiskLevel,
     Status,
+    StepRecord,
     Stopped,
     SubjectCategory,
     TimelineEntry,
+    record_field,
 )
 from portal import roles
 from portal.models import Department, Profile
@@ -52,6 +54,8 @@ BENCH_CLEANUP = (
     "incidents.TimelineEntry:timeline_never_deleted",
     "incidents.DatatilsynetNotification:dt_notification_never_deleted",
     "incidents.IncidentText:incident_text_never_deleted",
+    "incidents.SubjectsNotice:step_record_never_deleted",
+    "incidents.OtherRecords:step_record_never_deleted",
 )
 USERNAME_PREFIX = "bench-"
 YEARS_OF_HISTORY = 5
@@ -313,6 +317,7 @@ def seed_incidents(*, total: int, now: datetime | None = None, seed: int = 1) ->
         counters = {c.year: c for c in ReferenceCounter.objects.select_for_update()}
         ids = _next_ids(Incident, missing)
         incidents, notifications, timeline = [], [], []
+        records: dict[type[StepRecord], list[dict]] = defaultdict(list)
         for pk, reported_at in zip(ids, reported, strict=True):
             year = reported_at.astimezone(COPENHAGEN).year
             counter = counters.get(year)
@@ -321,11 +326,15 @@ def seed_incidents(*, total: int, now: datetime | None = None, seed: int = 1) ->
             counter.last_number += 1
             reference = f"SB-{year}-{counter.last_number:04d}"
             row, dt_rows, entries = _incident(rng, pk, reference, reported_at, now, people)
+            for model, record in _split_step_records(row).items():
+                records[model].append(record)
             incidents.append(row)
             notifications.extend(dt_rows)
             timeline.extend(entries)
         copy_rows(Incident, incidents)
         copy_rows(DatatilsynetNotification, notifications)
+        for model, rows in records.items():
+            copy_rows(model, rows)
         copy_rows(TimelineEntry, timeline)
         for counter in counters.values():
             counter.save()
@@ -475,6 +484,17 @@ def _incident(
     return row, dt_rows, entries
 
 
+def _split_step_records(row: dict) -> dict[type[StepRecord], dict]:
+    """Take the step tables' facts out of an incident row: a row per step that recorded
+    something, as the step's first save makes it."""
+    split: dict[type[StepRecord], dict] = {}
+    for name in list(row):
+        model, _field = record_field(name.removesuffix("_id"))
+        if model is not Incident:
+            split.setdefault(model, {"incident_id": row["id"]})[name] = row.pop(name)
+    return split
+
+
 def _entry(
     incident_id: int, at: datetime, actor_id: int, kind: str, visibility: str = "internal"
 ) -> dict:
@@ -505,6 +525,8 @@ def remove_submissions() -> int:
             TimelineEntry.objects.filter(incident_id__in=ids).delete()
             DatatilsynetNotification.objects.filter(incident_id__in=ids).delete()
             IncidentText.objects.filter(incident_id__in=ids).delete()
+            for model in StepRecord.__subclasses__():
+                model.objects.filter(incident_id__in=ids).delete()
             # Cascades to their outbox e-mails and attachments.
             Incident.objects.filter(pk__in=ids).delete()
         highest: dict[int, int] = defaultdict(int)

@@ -14,6 +14,7 @@ from django.utils import timezone
 from gdpr import deadlines
 from incidents import register
 from incidents.models import Incident, NotifyDecision
+from incidents.steps import STEP_RECORDS
 from nis2 import selectors as nis2_selectors
 
 DASHBOARD_PAGE_SIZE = 50
@@ -52,7 +53,9 @@ def dashboard_page(
     if (filters or {}).get("ordning") == "nis2":
         # NIS2's significant incidents, soonest NIS2 deadline first (a handful a year).
         paginator = Paginator(
-            nis2_selectors.significant_incidents(incidents.select_related("department")),
+            nis2_selectors.significant_incidents(
+                incidents.select_related("department", *STEP_RECORDS)
+            ),
             DASHBOARD_PAGE_SIZE,
         )
         return paginator.get_page(number)
@@ -64,7 +67,8 @@ def dashboard_page(
     if queue in ("anmeldelse", "overskredet"):
         order = order[1:]
     paginator = Paginator(
-        incidents.select_related("department").with_unread(user).order_by(*order),
+        # The step tables' rows too: each line lists the duties still missing.
+        incidents.select_related("department", *STEP_RECORDS).with_unread(user).order_by(*order),
         DASHBOARD_PAGE_SIZE,
     )
     filtered = filters and (filters["kategori"] or filters["afdeling"] or filters["status"])

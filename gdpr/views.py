@@ -26,6 +26,7 @@ from incidents import breach_record
 from incidents import register as breach_register
 from incidents.access import get_incident_for_user
 from incidents.models import CalendarFeed, Category, Incident
+from incidents.steps import STEP_RECORDS
 from portal import roles
 from portal.views import forbidden_unless
 
@@ -94,7 +95,9 @@ def draft(request: HttpRequest, reference: str) -> HttpResponse:
     incident = get_incident_for_user(
         request.user,
         reference,
-        queryset=Incident.objects.select_related("department").prefetch_related("dt_notifications"),
+        queryset=Incident.objects.select_related("department", *STEP_RECORDS).prefetch_related(
+            "dt_notifications"
+        ),
     )
     forbidden_unless(roles.can_see_breach_register(request.user))
     items = breach_record.draft_items(incident, now=timezone.now())

@@ -9,6 +9,8 @@ from incidents.models import (
     DatatilsynetNotification,
     Incident,
     IncidentText,
+    OtherRecords,
+    SubjectsNotice,
     TimelineEntry,
 )
 
@@ -58,12 +60,28 @@ class DtNotificationInline(ReadOnlyInline):
     ]
 
 
+class SubjectsNoticeInline(ReadOnlyInline):
+    """The step tables' facts, shown with the incident they belong to."""
+
+    model = SubjectsNotice
+
+
+class OtherRecordsInline(ReadOnlyInline):
+    model = OtherRecords
+
+
 @admin.register(Incident)
 class IncidentAdmin(ReadOnlyAdmin):
     list_display = ["reference", "category", "status", "reported_at", "notification_deadline"]
     list_filter = ["status", "category"]
-    search_fields = ["reference", "sbsys_case_number"]
-    inlines = [DtNotificationInline, TextInline, TimelineInline]
+    search_fields = ["reference", "otherrecords__sbsys_case_number"]
+    inlines = [
+        SubjectsNoticeInline,
+        OtherRecordsInline,
+        DtNotificationInline,
+        TextInline,
+        TimelineInline,
+    ]
 
 
 @admin.register(TimelineEntry)

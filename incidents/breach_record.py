@@ -90,20 +90,21 @@ def _contact() -> tuple[str, bool]:
 
 
 def _informed(incident: Incident) -> str:
-    if incident.subjects_informed_at:
+    notice = incident.subjects_notice
+    if notice.subjects_informed_at:
         return _("Ja, %(when)s. %(how)s") % {
-            "when": dk_datetime(incident.subjects_informed_at),
-            "how": scrub(incident.subjects_informed_how),
+            "when": dk_datetime(notice.subjects_informed_at),
+            "how": scrub(notice.subjects_informed_how),
         }
-    if incident.subjects_exemption:
+    if notice.subjects_exemption:
         text = _("Nej. %(exemption)s. %(reason)s") % {
-            "exemption": incident.get_subjects_exemption_display(),
-            "reason": scrub(incident.subjects_exemption_reason),
+            "exemption": notice.get_subjects_exemption_display(),
+            "reason": scrub(notice.subjects_exemption_reason),
         }
-        if incident.subjects_exemption == SubjectsExemption.ART34_3C:
+        if notice.subjects_exemption == SubjectsExemption.ART34_3C:
             text += " " + _("Offentlig meddelelse %(when)s: %(where)s") % {
-                "when": dk_datetime(incident.public_communication_at),
-                "where": scrub(incident.public_communication_where),
+                "when": dk_datetime(notice.public_communication_at),
+                "where": scrub(notice.public_communication_where),
             }
         return text
     if incident.risk_level in (RiskLevel.NONE, RiskLevel.RISK):
@@ -113,27 +114,28 @@ def _informed(incident: Incident) -> str:
 
 def _other_parties(incident: Incident) -> tuple[str, bool]:
     parts = []
-    if incident.processor_involved is True:
+    other = incident.other_records
+    if other.processor_involved is True:
         parts.append(
             _(
                 "En databehandler har anmeldt bruddet: opdaget %(found)s, kommunen underrettet "
                 "%(told)s."
             )
             % {
-                "found": dk_datetime(incident.processor_discovered_at) or _("ukendt"),
-                "told": dk_datetime(incident.processor_told_us_at) or _("ukendt"),
+                "found": dk_datetime(other.processor_discovered_at) or _("ukendt"),
+                "told": dk_datetime(other.processor_told_us_at) or _("ukendt"),
             }
         )
-    elif incident.processor_involved is False:
+    elif other.processor_involved is False:
         parts.append(_("Ingen databehandler involveret."))
-    if incident.police_reported is True:
+    if other.police_reported is True:
         parts.append(
             _("Politianmeldt (journalnummer %(ref)s).")
-            % {"ref": incident.police_reference or _("ukendt")}
+            % {"ref": other.police_reference or _("ukendt")}
         )
-    elif incident.police_reported is False:
+    elif other.police_reported is False:
         parts.append(_("Ikke politianmeldt."))
-    missing = incident.processor_involved is None or incident.police_reported is None
+    missing = other.processor_involved is None or other.police_reported is None
     return " ".join(parts), missing
 
 

@@ -20,6 +20,7 @@ from incidents.models import (
     IncidentText,
     Notification,
     TimelineEntry,
+    record_field,
 )
 
 # How a changed free-text field is recorded: that it changed, never what it says.
@@ -61,16 +62,17 @@ def fact(model: type[models.Model], name: str, value):
 
 
 def field_label(name: str) -> str:
-    """An Incident field's label, capitalised: "Risiko", "Kategorier af registrerede"."""
-    label = str(Incident._meta.get_field(name).verbose_name)
+    """An incident field's label (on the incident or a step table), capitalised: "Risiko",
+    "Kategorier af registrerede"."""
+    label = str(record_field(name)[1].verbose_name)
     return label[:1].upper() + label[1:]
 
 
 def field_value(incident: Incident, name: str) -> str:
     """An Incident field's current value as a person reads it: labels for codes, Danish times,
     names for people, Ja/Nej, "–" for nothing."""
-    model_field = Incident._meta.get_field(name)
-    value = getattr(incident, name)
+    _model, model_field = record_field(name)
+    value = incident.record_value(name)
     if value is None or value == "" or value == []:
         return "–"
     if model_field.is_relation:
@@ -117,7 +119,7 @@ class _Renderer:
         if name == "owner":
             return self.names.get(value, "–")
         try:
-            model_field = Incident._meta.get_field(name)
+            _model, model_field = record_field(name)
         except FieldDoesNotExist:
             model_field = None
         base = getattr(model_field, "base_field", model_field)

@@ -14,6 +14,7 @@ from datetime import UTC, datetime, timedelta
 import pgtrigger
 from django.conf import settings
 from django.contrib.postgres.fields import ArrayField
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, When
 from django.db.models.functions import Coalesce
@@ -190,6 +191,35 @@ def _changed_except(fields: tuple[str, ...]) -> str:
     return f"(to_jsonb(OLD) - ARRAY[{keep}]) IS DISTINCT FROM (to_jsonb(NEW) - ARRAY[{keep}])"
 
 
+# The step tables' times that follow awareness: checked by the step table's trigger when the
+# row changes and by the incident's when awareness moves.
+AFTER_AWARENESS = {
+    "incidents_subjectsnotice": ("subjects_informed_at", "public_communication_at"),
+    "incidents_otherrecords": ("processor_told_us_at",),
+}
+_STEPS_FOLLOW_AWARENESS_SQL = (
+    "EXECUTE $q$SELECT "  # noqa: S608 - constant names
+    + " OR ".join(
+        f"EXISTS (SELECT FROM {table} WHERE incident_id = $1 AND ("
+        + " OR ".join(f"{name} < $2" for name in names)
+        + "))"
+        for table, names in AFTER_AWARENESS.items()
+    )
+    + "$q$ INTO earlier USING NEW.id, NEW.aware_at; "
+    "IF earlier THEN RAISE EXCEPTION 'incident %: awareness after what followed it', "
+    "NEW.reference USING ERRCODE = 'check_violation'; END IF; RETURN NEW;"
+)
+_STEP_DUTIES_MET_SQL = (
+    "EXECUTE $q$SELECT array_remove(ARRAY["  # noqa: S608 - constant conditions
+    + ", ".join(
+        f"CASE WHEN {duty.sql} THEN '{duty.code}' END" for duty in duties.DUTIES if duty.sql
+    )
+    + "], NULL) FROM incidents_incident i WHERE i.id = $1$q$ INTO outstanding USING NEW.id; "
+    "IF cardinality(outstanding) > 0 THEN RAISE EXCEPTION 'incident %: not complete (%)', "
+    "NEW.reference, outstanding USING ERRCODE = 'check_violation'; END IF; RETURN NULL;"
+)
+
+
 class Incident(models.Model):
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     submission_token = models.UUIDField(
@@ -357,33 +387,6 @@ class Incident(models.Model):
         verbose_name=_("oplysninger der skal eftersendes"),
     )
 
-    # Data subjects, art. 34.
-    subjects_informed_at = models.DateTimeField(
-        _("registrerede underrettet"), null=True, blank=True
-    )
-    subjects_informed_how = models.TextField(_("hvordan de blev underrettet"), blank=True)
-    subjects_exemption = models.CharField(
-        _("undtagelse"), max_length=16, choices=SubjectsExemption.choices, blank=True
-    )
-    subjects_exemption_reason = models.TextField(_("begrundelse for undtagelsen"), blank=True)
-    public_communication_at = models.DateTimeField(_("offentlig meddelelse"), null=True, blank=True)
-    public_communication_where = models.TextField(_("hvor blev den offentliggjort"), blank=True)
-
-    # Other records. Null: not yet answered.
-    processor_involved = models.BooleanField(
-        _("databehandler har anmeldt bruddet"), null=True, blank=True
-    )
-    processor_discovered_at = models.DateTimeField(
-        _("databehandleren opdagede bruddet"), null=True, blank=True
-    )
-    processor_told_us_at = models.DateTimeField(
-        _("databehandleren underrettede os"), null=True, blank=True
-    )
-    police_reported = models.BooleanField(_("politianmeldt"), null=True, blank=True)
-    police_reference = models.CharField(_("politiets journalnummer"), max_length=100, blank=True)
-    sbsys_case_number = models.CharField(_("SBSYS-sagsnummer"), max_length=100, blank=True)
-    journalised_at = models.DateTimeField(_("journaliseret"), null=True, blank=True)
-
     closed_at = models.DateTimeField(_("lukket"), null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -509,27 +512,19 @@ class Incident(models.Model):
                 | ~Q(delay_reasons=""),
                 name="incident_late_notification_has_reasons",
             ),
-            # Art. 34(3)(c): the exemption stands only on a public communication (when, where).
-            models.CheckConstraint(
-                condition=~Q(subjects_exemption="art34_3c")
-                | (Q(public_communication_at__isnull=False) & ~Q(public_communication_where="")),
-                name="incident_public_communication_recorded",
-            ),
             # Times in the order the law's logic needs: nothing is contained, notified or
-            # told before it happened or before the municipality knew.
+            # told before it happened or before the municipality knew. (The step tables' times
+            # are checked by their triggers and incident_steps_follow_awareness.)
             models.CheckConstraint(
                 condition=_time_order("occurred_at", "discovered_at")
                 & _time_order("occurred_at", "aware_at")
                 & _time_order("occurred_at", "contained_at")
-                & _time_order("aware_at", "subjects_informed_at")
-                & _time_order("aware_at", "public_communication_at")
-                & _time_order("processor_discovered_at", "processor_told_us_at")
-                & _time_order("aware_at", "processor_told_us_at")
                 # With a decision to notify, the clock stopped at the initial notification.
                 & _time_order("aware_at", "clock_stopped_at"),
                 name="incident_times_in_order",
             ),
-            # Closing needs every duty met (incidents/duties.py) and says when.
+            # Closing needs every duty met (incidents/duties.py) and says when. The duties on
+            # the step tables are checked by the trigger incident_closed_with_step_duties_met.
             models.CheckConstraint(
                 condition=~Q(status=Status.CLOSED) & Q(closed_at__isnull=True)
                 | Q(status=Status.CLOSED, closed_at__isnull=False) & duties.none_outstanding(),
@@ -538,6 +533,7 @@ class Incident(models.Model):
         ]
         triggers = [
             # A closed case accepts nothing but reopening (and retention's removal of text).
+            # (Its step tables' rows: their trigger step_record_follows_its_incident.)
             pgtrigger.Trigger(
                 name="closed_incident_is_final",
                 operation=pgtrigger.Update,
@@ -574,6 +570,27 @@ class Incident(models.Model):
                     END IF;
                     RETURN NEW;
                 """,
+            ),
+            # Moving awareness past what followed it on the step tables is refused (their own
+            # trigger checks the other direction).
+            pgtrigger.Trigger(
+                name="incident_steps_follow_awareness",
+                operation=pgtrigger.Update,
+                when=pgtrigger.Before,
+                condition=pgtrigger.Condition("OLD.aware_at IS DISTINCT FROM NEW.aware_at"),
+                declare=[("earlier", "boolean")],
+                func=_STEPS_FOLLOW_AWARENESS_SQL,
+            ),
+            # Closing needs the duties met that live on the step tables (duties.Duty.sql).
+            pgtrigger.Trigger(
+                name="incident_closed_with_step_duties_met",
+                operation=pgtrigger.Update,
+                when=pgtrigger.After,
+                condition=pgtrigger.Condition(
+                    "NEW.status = 'closed' AND OLD.status IS DISTINCT FROM 'closed'"
+                ),
+                declare=[("outstanding", "text[]")],
+                func=_STEP_DUTIES_MET_SQL,
             ),
         ]
 
@@ -675,6 +692,158 @@ class Incident(models.Model):
     @property
     def can_close(self) -> bool:
         return not self.close_blockers()
+
+    # --- The step tables ------------------------------------------------------------------------
+
+    def step_record(self, model: type[StepRecord]) -> StepRecord:
+        """The step table's row (selected with the incident, or one query), or a blank unsaved
+        one when the step has recorded nothing yet (kept, so a service's change saves it)."""
+        relation = model._meta.get_field("incident").remote_field
+        try:
+            return getattr(self, relation.get_accessor_name())
+        except model.DoesNotExist:
+            blank = model(incident_id=self.pk)
+            relation.set_cached_value(self, blank)
+            return blank
+
+    @property
+    def subjects_notice(self) -> SubjectsNotice:
+        return self.step_record(SubjectsNotice)
+
+    @property
+    def other_records(self) -> OtherRecords:
+        return self.step_record(OtherRecords)
+
+    def record_value(self, name: str):
+        """A field's value, on the incident or its step table (record_field)."""
+        model, _field = record_field(name)
+        return getattr(self if model is Incident else self.step_record(model), name)
+
+
+# --- The step tables: what one self-contained handling step records ----------------------------
+
+
+_STEP_RECORD_INCIDENT_SQL = (
+    "EXECUTE 'SELECT status, aware_at, reference FROM incidents_incident WHERE id = $1' "
+    "INTO incident USING NEW.incident_id; "
+    "IF incident.status = 'closed' THEN RAISE EXCEPTION 'incident % is closed: reopen it "
+    "first', incident.reference USING ERRCODE = 'check_violation'; END IF; "
+)
+
+
+def _step_record_sql(table: str) -> str:
+    after = " OR ".join(f"NEW.{name} < incident.aware_at" for name in AFTER_AWARENESS[table])
+    return _STEP_RECORD_INCIDENT_SQL + (
+        f"IF {after} THEN RAISE EXCEPTION 'incident %: recorded before awareness', "
+        "incident.reference USING ERRCODE = 'check_violation'; END IF; RETURN NEW;"
+    )
+
+
+def _step_record_triggers(table: str) -> list[pgtrigger.Trigger]:
+    return [
+        # A closed case's step rows are as final as its columns; times follow awareness.
+        pgtrigger.Trigger(
+            name="step_record_follows_its_incident",
+            operation=pgtrigger.Insert | pgtrigger.Update,
+            when=pgtrigger.Before,
+            declare=[("incident", "RECORD")],
+            func=_step_record_sql(table),
+        ),
+        # Incidents are never deleted, nor what their steps recorded.
+        pgtrigger.Protect(name="step_record_never_deleted", operation=pgtrigger.Delete),
+    ]
+
+
+class StepRecord(models.Model):
+    """What one handling step records (incidents/steps.py names the step's table), one row per
+    incident, created by the step's first save under the incident's lock. No row: nothing
+    recorded yet (`Incident.step_record` answers a blank one). Every change goes through the
+    step's service, which bumps the incident's version and logs the timeline line with it."""
+
+    incident = models.OneToOneField(
+        Incident,
+        on_delete=models.PROTECT,
+        primary_key=True,
+        related_name="%(class)s",
+        verbose_name=_("sikkerhedsbrud"),
+    )
+
+    class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}"
+
+
+class SubjectsNotice(StepRecord):
+    """Art. 34: when and how the data subjects were told, or the exemption that applies."""
+
+    subjects_informed_at = models.DateTimeField(
+        _("registrerede underrettet"), null=True, blank=True
+    )
+    subjects_informed_how = models.TextField(_("hvordan de blev underrettet"), blank=True)
+    subjects_exemption = models.CharField(
+        _("undtagelse"), max_length=16, choices=SubjectsExemption.choices, blank=True
+    )
+    subjects_exemption_reason = models.TextField(_("begrundelse for undtagelsen"), blank=True)
+    public_communication_at = models.DateTimeField(_("offentlig meddelelse"), null=True, blank=True)
+    public_communication_where = models.TextField(_("hvor blev den offentliggjort"), blank=True)
+
+    class Meta:
+        verbose_name = _("underretning af de registrerede")
+        verbose_name_plural = _("underretninger af de registrerede")
+        constraints = [
+            # Art. 34(3)(c): the exemption stands only on a public communication (when, where).
+            models.CheckConstraint(
+                condition=~Q(subjects_exemption="art34_3c")
+                | (Q(public_communication_at__isnull=False) & ~Q(public_communication_where="")),
+                name="subjects_notice_public_communication_recorded",
+            ),
+        ]
+        triggers = _step_record_triggers("incidents_subjectsnotice")
+
+
+class OtherRecords(StepRecord):
+    """The "other" step: the processor (art. 33(2)), the police and the SBSYS journal number.
+    Null: not yet answered. (Not "follow-up": that is the follow-up notification to
+    Datatilsynet, art. 33(4).)"""
+
+    processor_involved = models.BooleanField(
+        _("databehandler har anmeldt bruddet"), null=True, blank=True
+    )
+    processor_discovered_at = models.DateTimeField(
+        _("databehandleren opdagede bruddet"), null=True, blank=True
+    )
+    processor_told_us_at = models.DateTimeField(
+        _("databehandleren underrettede os"), null=True, blank=True
+    )
+    police_reported = models.BooleanField(_("politianmeldt"), null=True, blank=True)
+    police_reference = models.CharField(_("politiets journalnummer"), max_length=100, blank=True)
+    sbsys_case_number = models.CharField(_("SBSYS-sagsnummer"), max_length=100, blank=True)
+    journalised_at = models.DateTimeField(_("journaliseret"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("databehandler, politi og journalisering")
+        verbose_name_plural = _("databehandler, politi og journalisering")
+        constraints = [
+            # The processor told us no earlier than it discovered the breach.
+            models.CheckConstraint(
+                condition=_time_order("processor_discovered_at", "processor_told_us_at"),
+                name="other_records_processor_times_in_order",
+            ),
+        ]
+        triggers = _step_record_triggers("incidents_otherrecords")
+
+
+def record_field(name: str) -> tuple[type[models.Model], models.Field]:
+    """The model (Incident or a step table) that holds an incident's field `name`, and the
+    field. Timeline entries name fields; older ones name columns since moved to a step table."""
+    for model in (Incident, *StepRecord.__subclasses__()):
+        try:
+            return model, model._meta.get_field(name)
+        except FieldDoesNotExist:
+            continue
+    raise FieldDoesNotExist(name)
 
 
 class DatatilsynetNotification(models.Model):

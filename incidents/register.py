@@ -82,9 +82,10 @@ def _number(label: Promise, field: str) -> Column:
 
 
 def _informed(t: Labels, v: dict, first: First) -> str:
-    if v["subjects_informed_at"]:
-        return t.when(v["subjects_informed_at"])
-    return t.exemption.get(v["subjects_exemption"], "")
+    # Through the step table's one-to-one: None for both when nothing is recorded.
+    if v["subjectsnotice__subjects_informed_at"]:
+        return t.when(v["subjectsnotice__subjects_informed_at"])
+    return t.exemption.get(v["subjectsnotice__subjects_exemption"], "")
 
 
 def _contradiction(t: Labels, v: dict, first: First) -> str:
@@ -191,7 +192,7 @@ COLUMNS: tuple[Column, ...] = (
     Column(gettext_lazy("Datatilsynets j.nr."), (), lambda t, v, f: (f[1] or "") if f else ""),
     Column(
         gettext_lazy("Registrerede underrettet"),
-        ("subjects_informed_at", "subjects_exemption"),
+        ("subjectsnotice__subjects_informed_at", "subjectsnotice__subjects_exemption"),
         _informed,
     ),
     Column(

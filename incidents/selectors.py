@@ -8,6 +8,7 @@ from django.db.models import Prefetch, QuerySet
 
 from incidents.access import get_incident_for_user
 from incidents.models import Category, Incident, Status, TimelineEntry
+from incidents.steps import STEP_RECORDS
 
 LIST_PAGE_SIZE = 50
 
@@ -15,7 +16,14 @@ LIST_PAGE_SIZE = 50
 def incident_for_page(user, reference: str) -> Incident:
     """The incident page's incident in one query, with what it shows (404 if not visible)."""
     related = Incident.objects.select_related(
-        "reporter", "department", "manager", "owner", "contained_by", "assessed_by", "decided_by"
+        "reporter",
+        "department",
+        "manager",
+        "owner",
+        "contained_by",
+        "assessed_by",
+        "decided_by",
+        *STEP_RECORDS,
     ).prefetch_related(
         "dt_notifications",
         "attachments",
@@ -36,7 +44,9 @@ def my_reports(user, *, page: str | None) -> Page:
 def case_list(user, *, status: str, category: str, page: str | None) -> Page:
     """What `user` may see, filtered: open (default), a status, or all; a category."""
     incidents = (
-        Incident.objects.visible_to(user).select_related("reporter", "department").with_unread(user)
+        Incident.objects.visible_to(user)
+        .select_related("reporter", "department", *STEP_RECORDS)
+        .with_unread(user)
     )
     if status == "open":
         incidents = incidents.open()

@@ -1,5 +1,6 @@
-"""Each handling step, declared once: its form, the incident fields it shows and sets, who may
-take it and when, the service that takes it, and the words on its panel.
+"""Each handling step, declared once: its form, the fields it shows and sets (on the incident,
+or on the step's own table when it names one), who may take it and when, the service that takes
+it, and the words on its panel.
 
 Derived from STEPS: the incident page's panels and their initial values, the panel URLs, the
 access rules (incidents/access.py, which the services ask too), the service's change set
@@ -20,7 +21,14 @@ from django.utils.translation import gettext_lazy as _
 
 from incidents import forms
 from incidents.history import field_label, field_value
-from incidents.models import Classification, Incident, Status
+from incidents.models import (
+    Classification,
+    Incident,
+    OtherRecords,
+    Status,
+    StepRecord,
+    SubjectsNotice,
+)
 from portal import roles
 
 Rule = Callable[[object, Incident], bool]
@@ -60,8 +68,11 @@ class Step:
     form: type[django_forms.Form]
     service: str  # the function in incidents.services that takes the step
     may: Rule
-    # Form field -> Incident field: what the panel starts from and what the step records.
+    # Form field -> model field: what the panel starts from and what the step records, on the
+    # incident or, when the step names one, on its own table (`record`).
     fields: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    # The step's own table (a StepRecord: one row per incident, made by the step's first save).
+    record: type[StepRecord] | None = None
     # Who did it, when (Incident fields), shown with the facts.
     stamp: tuple[str, str] | None = None
     shown: Callable[[Incident], bool] = _open
@@ -75,19 +86,26 @@ class Step:
     # The service's keyword arguments, if they are not the form's fields as they are.
     arguments: Callable[[dict], dict] = lambda data: data
 
+    def __post_init__(self) -> None:
+        model = self.record or Incident
+        for name in self.fields.values():
+            model._meta.get_field(name)  # FieldDoesNotExist: declared on the wrong table
+
     @property
     def versioned(self) -> bool:
         return issubclass(self.form, forms.VersionedForm)
 
     def values(self, **data) -> dict:
-        """The service's change set: the given form fields under their Incident field names."""
+        """The service's change set: the given form fields under their model field names
+        (services._base.change() saves each on its table)."""
         return {self.fields[name]: value for name, value in data.items()}
 
     def initial_for(self, incident: Incident) -> dict:
         form_fields = self.form.base_fields
         initial = {}
+        source = incident.step_record(self.record) if self.record else incident
         for name, model_field in self.fields.items():
-            value = getattr(incident, model_field)
+            value = getattr(source, model_field)
             if isinstance(form_fields.get(name), django_forms.TypedChoiceField) and isinstance(
                 value, bool
             ):
@@ -97,6 +115,12 @@ class Step:
         if self.versioned:
             initial["version"] = incident.version
         return initial
+
+
+def _same_names(form: type[django_forms.Form], model: type[StepRecord]) -> Mapping[str, str]:
+    """The form's fields that are the step table's, under the same names."""
+    names = {f.name for f in model._meta.get_fields()}
+    return MappingProxyType({name: name for name in form.base_fields if name in names})
 
 
 STEPS: tuple[Step, ...] = (
@@ -199,6 +223,7 @@ STEPS: tuple[Step, ...] = (
         forms.SubjectsForm,
         "incident_record_subjects",
         _handlers,
+        record=SubjectsNotice,
         fields=MappingProxyType(
             {
                 "informed_at": "subjects_informed_at",
@@ -217,19 +242,8 @@ STEPS: tuple[Step, ...] = (
         forms.OtherForm,
         "incident_record_other",
         _handlers,
-        fields=MappingProxyType(
-            {
-                name: name
-                for name in (
-                    "processor_involved",
-                    "processor_discovered_at",
-                    "processor_told_us_at",
-                    "police_reported",
-                    "police_reference",
-                    "sbsys_case_number",
-                )
-            }
-        ),
+        record=OtherRecords,
+        fields=_same_names(forms.OtherForm, OtherRecords),
     ),
     Step(
         "note",
@@ -293,6 +307,12 @@ STEPS: tuple[Step, ...] = (
     ),
 )
 STEPS_BY_ACTION = MappingProxyType({step.action: step for step in STEPS})
+# The step tables' one-to-ones, for select_related where incidents are listed with their duties.
+STEP_RECORDS = tuple(
+    step.record._meta.get_field("incident").remote_field.get_accessor_name()
+    for step in STEPS
+    if step.record
+)
 
 # Access that is not a step: what else a person may see of an incident.
 READ_RULES: Mapping[str, Rule] = MappingProxyType(
@@ -328,10 +348,11 @@ def facts(incident: Incident) -> list[StepFacts]:
         if not names:
             continue
         at, by = step.stamp or (None, None)
+        source = incident.step_record(step.record) if step.record else incident
         done = (
             getattr(incident, at) is not None
             if at
-            else any(getattr(incident, name) not in (None, "", []) for name in names)
+            else any(getattr(source, name) not in (None, "", []) for name in names)
         )
         if not done:
             continue

@@ -214,9 +214,10 @@ def _panels(request: HttpRequest, incident: Incident, bound, unfolded: set[str])
 
 def _informed_after_decision(incident: Incident) -> str:
     """Art. 34 asks for "without undue delay": how long after the decision people were told."""
-    if not (incident.subjects_informed_at and incident.decided_at):
+    informed_at = incident.subjects_notice.subjects_informed_at
+    if not (informed_at and incident.decided_at):
         return ""
-    delta = incident.subjects_informed_at - incident.decided_at
+    delta = informed_at - incident.decided_at
     span = TimeLeftFormatter.current().span(abs(delta))
     if delta < timedelta(0):
         return _("Underrettet %(span)s før beslutningen om Datatilsynet") % {"span": span}

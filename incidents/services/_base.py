@@ -15,8 +15,10 @@ from incidents.models import (
     DatatilsynetNotification,
     Incident,
     IncidentText,
+    StepRecord,
     TimelineEntry,
     clock_stop,
+    record_field,
 )
 from incidents.steps import may
 from portal import cpr
@@ -147,19 +149,37 @@ def change(
     extra: dict | None = None,
     body: IncidentText | None = None,
 ) -> TimelineEntry:
-    """Set the fields, bump the version, save only those fields and log the facts."""
+    """Set the fields (on the incident or its step tables), bump the version, save only those
+    fields and log the facts.
+
+    A step table's row is created by the step's first save: the caller holds the incident's
+    row lock (lock()), so no one else creates it meanwhile."""
     changes = dict(extra or {})
+    by_model: dict[type, list[str]] = {}
     for name, new in values.items():
-        old = getattr(incident, name)
+        model, _field = record_field(name)
+        by_model.setdefault(model, []).append(name)
+        target = incident if model is Incident else incident.step_record(model)
+        old = getattr(target, name)
         if old != new and not name.endswith("_by"):  # the actor is on the entry
-            old_fact, new_fact = fact(Incident, name, old), fact(Incident, name, new)
+            old_fact, new_fact = fact(model, name, old), fact(model, name, new)
             changes[name] = new_fact if new_fact == CHANGED else [old_fact, new_fact]
-        setattr(incident, name, new)
+        setattr(target, name, new)
+    for model, names in by_model.items():
+        if model is not Incident:
+            _save_step_record(incident.step_record(model), names)
     incident.version += 1
-    incident.save(update_fields=[*values, "version", "updated"])
+    incident.save(update_fields=[*by_model.get(Incident, []), "version", "updated"])
     return log(
         incident, actor=actor, kind=kind, at=at, changes=changes, body=body, visibility=visibility
     )
+
+
+def _save_step_record(record: StepRecord, names: list[str]) -> None:
+    if record._state.adding:  # the step's first save
+        record.save(force_insert=True)
+    else:
+        record.save(update_fields=names)
 
 
 def initial_notification(incident: Incident) -> DatatilsynetNotification | None:

@@ -147,9 +147,9 @@ def _check_before_what_followed(incident: Incident, aware_at: datetime) -> None:
     initial = initial_notification(incident)
     followers = [
         (initial.notified_at if initial else None, _("anmeldelsen til Datatilsynet")),
-        (incident.subjects_informed_at, _("underretningen af de registrerede")),
-        (incident.public_communication_at, _("den offentlige meddelelse")),
-        (incident.processor_told_us_at, _("databehandlerens underretning")),
+        (incident.subjects_notice.subjects_informed_at, _("underretningen af de registrerede")),
+        (incident.subjects_notice.public_communication_at, _("den offentlige meddelelse")),
+        (incident.other_records.processor_told_us_at, _("databehandlerens underretning")),
     ]
     for at, what in followers:
         if at is not None and aware_at > at:

@@ -265,7 +265,7 @@ def incident_record_other(
         police_reference=police_reference if police_reported else "",
         sbsys_case_number=sbsys_case_number,
     )
-    if sbsys_case_number != incident.sbsys_case_number:
+    if sbsys_case_number != incident.other_records.sbsys_case_number:
         values["journalised_at"] = now if sbsys_case_number else None
     change(incident, values, actor=actor, kind=Kind.RECORDS, at=now)
     return incident

@@ -121,7 +121,7 @@ def set_facts(target, **fields):
     A changed decision moves the stored clock in the same UPDATE, by the clock rule; a decision
     brings the assessment it needs. The database still checks every invariant.
     """
-    from incidents.models import Incident, Status, clock_stop
+    from incidents.models import Incident, Status, clock_stop, record_field
 
     if fields.get("status") == Status.CLOSED:
         # A closed case is a complete one (the database insists): fill in what is not given.
@@ -135,7 +135,7 @@ def set_facts(target, **fields):
             fields.setdefault("risk_override_reason", "Ingen risiko.")
             fields.setdefault("notify_decision", "not_notify")
             fields.setdefault("decided_at", at)
-        if not target.sbsys_case_number:
+        if not target.other_records.sbsys_case_number:
             fields.setdefault("sbsys_case_number", "27.12.08-G01-1-26")
     if ({"notify_decision", "decided_at"} & fields.keys()) and "clock_stopped_at" not in fields:
         initial = target.dt_notifications.filter(phase="initial").first()
@@ -146,7 +146,18 @@ def set_facts(target, **fields):
         )
     if fields.get("notify_decision") and not (target.assessed_at or fields.get("assessed_at")):
         fields["assessed_at"] = fields.get("decided_at") or target.reported_at
+    # The step tables' facts are written with the incident open, before it closes.
+    status = {name: fields.pop(name) for name in ("status", "closed_at") if name in fields}
+    records: dict = {}
+    for name in list(fields):
+        model, _field = record_field(name)
+        if model is not Incident:
+            records.setdefault(model, {})[name] = fields.pop(name)
     Incident.objects.filter(pk=target.pk).update(**fields)
+    for model, values in records.items():
+        model.objects.update_or_create(incident_id=target.pk, defaults=values)
+    if status:
+        Incident.objects.filter(pk=target.pk).update(**status)
     target.refresh_from_db()
     return target
 

@@ -22,7 +22,10 @@ from incidents.models import (
     Incident,
     IncidentText,
     Notification,
+    OtherRecords,
     Status,
+    StepRecord,
+    SubjectsNotice,
     TimelineEntry,
 )
 from tests.incidents.conftest import make_incident
@@ -66,7 +69,11 @@ def unchanged(incident: Incident):
         fresh.timeline.count(),
         fresh.dt_notifications.count(),
         fresh.texts.count(),
+        [model.objects.filter(pk=incident.pk).values().first() for model in STEP_TABLES],
     )
+
+
+STEP_TABLES = StepRecord.__subclasses__()
 
 
 # --- Notification phases -----------------------------------------------------------------------
@@ -237,8 +244,24 @@ def test_data_subjects_cannot_be_informed_before_the_municipality_knew(incident,
 
 def test_the_database_keeps_times_in_order(incident):
     with pytest.raises(IntegrityError), transaction.atomic():
+        SubjectsNotice.objects.create(
+            incident=incident, subjects_informed_at=incident.aware_at - dt.timedelta(hours=1)
+        )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OtherRecords.objects.create(
+            incident=incident,
+            processor_discovered_at=incident.aware_at,
+            processor_told_us_at=incident.aware_at - dt.timedelta(hours=1),
+        )
+
+
+def test_the_database_refuses_moving_awareness_past_a_step_tables_times(incident):
+    told = incident.aware_at + dt.timedelta(hours=1)
+    OtherRecords.objects.create(incident=incident, processor_told_us_at=told)
+    later = told + dt.timedelta(hours=1)
+    with pytest.raises(IntegrityError), transaction.atomic():
         Incident.objects.filter(pk=incident.pk).update(
-            subjects_informed_at=incident.aware_at - dt.timedelta(hours=1)
+            aware_at=later, notification_deadline=Incident.deadline_for(later)
         )
 
 
@@ -347,10 +370,37 @@ def test_closing_needs_escalation_an_assessment_and_a_decision(incident, gdpr_us
 
 
 def test_the_database_refuses_to_close_an_incomplete_case(incident):
+    OtherRecords.objects.create(incident=incident, sbsys_case_number="27.12.08-G01-1-26")
     with pytest.raises(IntegrityError), transaction.atomic():
         Incident.objects.filter(pk=incident.pk).update(
-            status=Status.CLOSED, closed_at=timezone.now(), sbsys_case_number="27.12.08-G01-1-26"
+            status=Status.CLOSED, closed_at=timezone.now()
         )
+
+
+def test_the_database_refuses_to_close_a_case_without_its_sbsys_number(
+    incident, gdpr_user, it_user
+):
+    """The duty on the step table: the incident's own row is complete, the number is not."""
+    handle_to_closable(incident, gdpr=gdpr_user, it=it_user)
+    OtherRecords.objects.filter(pk=incident.pk).update(sbsys_case_number="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(
+            status=Status.CLOSED, closed_at=timezone.now()
+        )
+
+
+def test_the_database_refuses_to_close_a_high_risk_case_whose_subjects_are_not_informed(
+    incident, gdpr_user, it_user
+):
+    handle_to_closable(incident, gdpr=gdpr_user, it=it_user, risk_level="high")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Incident.objects.filter(pk=incident.pk).update(
+            status=Status.CLOSED, closed_at=timezone.now()
+        )
+    SubjectsNotice.objects.create(
+        incident=incident, subjects_exemption="art34_3a", subjects_exemption_reason="Krypteret."
+    )
+    Incident.objects.filter(pk=incident.pk).update(status=Status.CLOSED, closed_at=timezone.now())
 
 
 @pytest.fixture
@@ -394,7 +444,7 @@ def test_a_closed_case_accepts_nothing_but_reopening(closed, gdpr_user, reporter
     with pytest.raises(ValidationError):
         calls[step]()
     assert unchanged(closed) == before
-    assert Incident.objects.get(pk=closed.pk).sbsys_case_number == "27.12.08-G01-1-26"
+    assert OtherRecords.objects.get(pk=closed.pk).sbsys_case_number == "27.12.08-G01-1-26"
     services.incident_reopen(
         incident=closed, actor=gdpr_user, reason="Nye oplysninger.", expected_version=v(closed)
     )
@@ -403,7 +453,14 @@ def test_a_closed_case_accepts_nothing_but_reopening(closed, gdpr_user, reporter
 
 def test_the_database_refuses_changes_to_a_closed_case(closed):
     with pytest.raises(IntegrityError), transaction.atomic():
-        Incident.objects.filter(pk=closed.pk).update(sbsys_case_number="")
+        Incident.objects.filter(pk=closed.pk).update(account="")
+    # Its step tables' rows are as final as its columns: not changed, added or deleted.
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OtherRecords.objects.filter(pk=closed.pk).update(sbsys_case_number="")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        SubjectsNotice.objects.create(incident=closed, subjects_informed_at=timezone.now())
+    with pytest.raises(InternalError), transaction.atomic():
+        OtherRecords.objects.filter(pk=closed.pk).delete()
     with pytest.raises(IntegrityError), transaction.atomic():
         TimelineEntry.objects.create(incident=closed, at=timezone.now(), kind=Kind.NOTE)
 

@@ -172,7 +172,7 @@ def test_missing_items_name_only_what_the_facts_require(incident):
     ]
     later = incident.reported_at + dt.timedelta(days=8)
     assert "journalising" in incident.missing_items(later)
-    incident.sbsys_case_number = "27.12.08-G01-1-26"
+    incident.other_records.sbsys_case_number = "27.12.08-G01-1-26"
     assert "journalising" not in incident.missing_items(later)
 
 

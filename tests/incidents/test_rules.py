@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from incidents.files import sniff_content_type
+from tests.incidents.steps import record_other
 
 pytestmark = pytest.mark.django_db
 
@@ -32,3 +33,14 @@ def test_the_admin_shows_incidents_read_only(client, superuser, incident):
     assert client.post(delete_url, {"post": "yes"}).status_code == 403
     incident.refresh_from_db()
     assert incident.description != "ændret"
+
+
+def test_the_admin_shows_the_step_tables_facts_with_the_incident(
+    client, superuser, incident, gdpr_user
+):
+    record_other(incident, gdpr_user, sbsys_case_number="27.12.08-G01-9-26")
+    client.force_login(superuser)
+    page = client.get(reverse("admin:incidents_incident_change", args=[incident.pk])).text
+    assert "Databehandler, politi og journalisering" in page  # the step table's inline
+    assert "Underretninger af de registrerede" in page
+    assert page.count("27.12.08-G01-9-26") >= 2  # in the inline and in the timeline's facts

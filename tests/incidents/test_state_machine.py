@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models.expressions import RawSQL
 from hypothesis import HealthCheck, event, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import (
@@ -38,19 +39,32 @@ from incidents.models import (
     Notification,
     NotifyDecision,
     RiskLevel,
+    StepRecord,
     SubjectCategory,
     SubjectsExemption,
     TimelineEntry,
     clock_stop,
 )
 from incidents.risk import below_steer, steer_reasons
+from incidents.steps import STEPS_BY_ACTION
 from portal import cpr
 from tests.incidents.steps import ASSESSMENT
 
 CPH = ZoneInfo("Europe/Copenhagen")
 START = dt.datetime(2026, 10, 23, 14, 0, tzinfo=CPH)  # the clocks go back on 25 October
 SKEW = services.CLOCK_SKEW
-TEXT_FIELDS = {f.name for f in Incident._meta.get_fields() if f.get_internal_type() == "TextField"}
+STEP_TABLES = StepRecord.__subclasses__()
+TEXT_FIELDS = {
+    f.name
+    for model in (Incident, *STEP_TABLES)
+    for f in model._meta.get_fields()
+    if f.get_internal_type() == "TextField"
+}
+# The timeline line each step table's service writes with every change (its first save too).
+STEP_TABLE_KIND = {
+    STEPS_BY_ACTION["subjects"].record: TimelineEntry.Kind.SUBJECTS,
+    STEPS_BY_ACTION["other"].record: TimelineEntry.Kind.RECORDS,
+}
 
 # Offsets (minutes) from "now" for the times people type: mostly the last few days, sometimes
 # a little ahead (beyond the tolerated clock skew or not), sometimes years away.
@@ -108,6 +122,7 @@ class IncidentMachine(RuleBasedStateMachine):
             incident.dt_notifications.count(),
             incident.texts.count(),
             Notification.objects.filter(incident=incident).exclude(status="cancelled").count(),
+            [model.objects.filter(pk=incident.pk).values().first() for model in STEP_TABLES],
         )
 
     def attempt(self, call, *, stale: bool = False):
@@ -465,6 +480,7 @@ class IncidentMachine(RuleBasedStateMachine):
         self.check_times(incident)
         self.check_decision(incident)
         self.check_duties(incident)
+        self.check_step_tables(incident)
         self.check_reminders(incident)
         self.check_timeline(incident)
         self.check_record(incident)
@@ -503,6 +519,7 @@ class IncidentMachine(RuleBasedStateMachine):
         assert set(incident.dt_items_outstanding) == promised - supplied
 
     def check_times(self, incident):
+        notice, other = incident.subjects_notice, incident.other_records
         horizon = self.now + SKEW
         times = [
             incident.discovered_at,
@@ -510,22 +527,22 @@ class IncidentMachine(RuleBasedStateMachine):
             incident.contained_at,
             incident.manager_notified_at,
             incident.it_notified_at,
-            incident.subjects_informed_at,
-            incident.public_communication_at,
-            incident.processor_discovered_at,
-            incident.processor_told_us_at,
+            notice.subjects_informed_at,
+            notice.public_communication_at,
+            other.processor_discovered_at,
+            other.processor_told_us_at,
         ]
         assert all(t is None or t <= horizon for t in times)
         occurred = incident.occurred_at
         if occurred:
             for later in (incident.discovered_at, incident.aware_at, incident.contained_at):
                 assert later is None or later >= occurred
-        for later in (incident.subjects_informed_at, incident.public_communication_at):
+        for later in (notice.subjects_informed_at, notice.public_communication_at):
             assert later is None or later >= incident.aware_at
-        if incident.processor_told_us_at:
-            assert incident.processor_told_us_at >= incident.aware_at
-            if incident.processor_discovered_at:
-                assert incident.processor_told_us_at >= incident.processor_discovered_at
+        if other.processor_told_us_at:
+            assert other.processor_told_us_at >= incident.aware_at
+            if other.processor_discovered_at:
+                assert other.processor_told_us_at >= other.processor_discovered_at
 
     def check_decision(self, incident):
         if incident.notify_decision:
@@ -541,8 +558,9 @@ class IncidentMachine(RuleBasedStateMachine):
             assert incident.risk_override_reason.strip()
         if incident.classification == "not_breach":
             assert incident.risk_level == RiskLevel.NONE
-        if incident.subjects_exemption == SubjectsExemption.ART34_3C:
-            assert incident.public_communication_at and incident.public_communication_where
+        notice = incident.subjects_notice
+        if notice.subjects_exemption == SubjectsExemption.ART34_3C:
+            assert notice.public_communication_at and notice.public_communication_where
         for text in (incident.account, incident.risk_reasoning, incident.decision_deviation_reason):
             assert not cpr.looks_like_cpr(text)
 
@@ -551,11 +569,27 @@ class IncidentMachine(RuleBasedStateMachine):
         for duty in duties.DUTIES:
             in_sql = Incident.objects.filter(duty.outstanding_q, pk=incident.pk).exists()
             assert duty.outstanding(incident) == in_sql, duty.code
+            if duty.sql:  # the closing trigger's rule, on the step tables
+                in_trigger = Incident.objects.annotate(
+                    out=RawSQL(  # noqa: S611 - the duties' own constant SQL
+                        f"SELECT {duty.sql} FROM incidents_incident i "  # noqa: S608
+                        "WHERE i.id = incidents_incident.id",
+                        (),
+                    )
+                ).get(pk=incident.pk)
+                assert in_trigger.out == in_sql, duty.code
         if not incident.is_open:
             assert incident.outstanding_duties() == []
             assert incident.escalated_at and incident.assessed_at and incident.notify_decision
             assert incident.closed_at is not None
             assert incident.clock_stopped_at is not None  # a closed case has no running clock
+
+    def check_step_tables(self, incident):
+        # A step table's row is made by the step's first save, which bumped the version and
+        # wrote the step's timeline line in the same transaction.
+        for model, kind in STEP_TABLE_KIND.items():
+            has_row = model.objects.filter(pk=incident.pk).exists()
+            assert has_row == incident.timeline.filter(kind=kind).exists(), model.__name__
 
     def check_reminders(self, incident):
         unsent = Notification.objects.filter(

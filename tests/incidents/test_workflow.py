@@ -238,7 +238,7 @@ def test_data_subjects_need_when_and_how_or_an_exemption_with_reason(incident, g
         record(exemption="art34_3a")
     record(exemption="art34_3a", exemption_reason="Telefonen var krypteret.")
     incident.refresh_from_db()
-    assert incident.subjects_exemption == "art34_3a"
+    assert incident.subjects_notice.subjects_exemption == "art34_3a"
 
 
 def test_other_records_set_journalised_at_with_the_sbsys_number(incident, gdpr_user):
@@ -254,8 +254,8 @@ def test_other_records_set_journalised_at_with_the_sbsys_number(incident, gdpr_u
         expected_version=1,
     )
     incident.refresh_from_db()
-    assert incident.journalised_at is not None
-    assert incident.police_reported
+    assert incident.other_records.journalised_at is not None
+    assert incident.other_records.police_reported
 
 
 def test_closing_with_missing_duties_is_refused_with_the_list(incident, gdpr_user):
