@@ -44,13 +44,15 @@ class DashboardRow:
     clock: str = ""
     deadline_iso: str = ""  # for the countdown script; empty when the clock is not running
     note: str = ""  # a NIS2 clock met: which report, when
+    unread: str = ""  # the badge's text when something was said on the case since it was opened
 
 
 class RowMaker:
     """Builds DashboardRows with every label translated once per request, not once per row."""
 
-    def __init__(self, now: datetime) -> None:
+    def __init__(self, now: datetime, *, user) -> None:
         self.now = now
+        self.user_pk = user.pk
         self.time_left_text = TimeLeftFormatter.current(compact=True)
         self.bands = {c: Band(b.code, str(b.label), b.icon) for c, b in deadlines.BANDS.items()}
         self.missing = {duty.code: str(duty.label) for duty in DUTIES}
@@ -58,6 +60,9 @@ class RowMaker:
         self.gdpr_clock = _("GDPR: anmeldelse til Datatilsynet (72 timer)")
         self.sent = _("%(report)s sendt %(at)s")
         self.waiting = Band("waiting", _("Venter"), "◷")
+        # As incidents/_unread.html words it for the case lists.
+        self.new_message = _("Ny besked")
+        self.news = _("Nyt på sagen")
 
     def __call__(self, incident: Incident) -> DashboardRow:
         left = incident.time_left(self.now)
@@ -75,7 +80,13 @@ class RowMaker:
             deadline=dk_datetime(incident.notification_deadline),
             clock=self.gdpr_clock,
             deadline_iso=incident.notification_deadline.isoformat() if left is not None else "",
+            unread=self._unread(incident),
         )
+
+    def _unread(self, incident: Incident) -> str:
+        if not incident.unread:
+            return ""
+        return self.new_message if incident.reporter_id == self.user_pk else self.news
 
     def nis2_rows(self, incident: Incident, case) -> list[DashboardRow]:
         """A row per NIS2 clock of a significant incident (nis2.selectors.clocks)."""
