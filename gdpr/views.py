@@ -26,7 +26,7 @@ from incidents import breach_record
 from incidents import register as breach_register
 from incidents.access import get_incident_for_user
 from incidents.models import CalendarFeed, Category, Incident
-from portal import roles
+from portal import caching, roles
 from portal.views import forbidden_unless
 
 # --- The deadline dashboard ---------------------------------------------------------------------
@@ -44,10 +44,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         )
         form = DashboardFilter()
     filters = form.cleaned_data if form.is_bound else None
+    form.fields["afdeling"].widget.rendered = caching.fragment(
+        request,
+        caching.DEPARTMENTS,
+        "gdpr-dashboard-afdeling",
+        lambda: DashboardFilter()["afdeling"].as_widget(),
+    )
     page = selectors.dashboard_page(
         filters, counts=counts, now=now, user=request.user, number=request.GET.get("side")
     )
-    make_row = RowMaker(now)
+    make_row = RowMaker(now, user=request.user)
     query = request.GET.copy()
     query.pop("side", None)
     return render(

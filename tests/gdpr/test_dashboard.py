@@ -13,7 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gdpr.forms import DashboardFilter
 from incidents.models import NotifyDecision, RiskLevel, Status
+from portal.models import Department
 from tests.gdpr.conftest import notify_datatilsynet, set_facts
 from tests.incidents.conftest import make_incident
 
@@ -146,6 +148,39 @@ def test_it_filters_by_category_department_and_status(client, gdpr_user, reporte
     dept = lost.department_id
     assert references_in(client.get(URL, {"afdeling": dept}).text) == [lost.reference]
     assert references_in(client.get(URL, {"status": "escalated"}).text) == [phishing.reference]
+
+
+def _department_select(html: str) -> str:
+    [select] = re.findall(r'<select name="afdeling".*?</select>', html, flags=re.S)
+    return select
+
+
+def test_the_department_choices_read_as_django_renders_them_with_the_chosen_one_marked(
+    client, gdpr_user, reporter, colleague
+):
+    client.force_login(gdpr_user)
+    client.get(URL)  # keeps the choices
+    for query in ({}, {"afdeling": reporter.profile.department_id}):
+        kept = _department_select(client.get(URL, query).text)
+        form = DashboardFilter(query or None)
+        assert form.is_bound == bool(query)
+        assert kept == str(form["afdeling"].as_widget())
+    chosen = reporter.profile.department_id
+    assert f'<option value="{chosen}" selected>' in kept
+    assert '<option value="" selected>' not in kept
+
+
+def test_a_renamed_department_shows_on_the_very_next_request(client, gdpr_user, reporter):
+    client.force_login(gdpr_user)
+    department = reporter.profile.department
+    assert f">{department.name}</option>" in client.get(URL).text
+    department.name = "Borgerservice og Ydelser"
+    department.save(update_fields=["name"])
+    select = _department_select(client.get(URL).text)
+    assert ">Borgerservice og Ydelser</option>" in select
+    assert ">Borgerservice</option>" not in select
+    Department.objects.create(name="Kultur og Fritid")
+    assert ">Kultur og Fritid</option>" in _department_select(client.get(URL).text)
 
 
 @pytest.mark.parametrize(
