@@ -54,13 +54,15 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         filters, counts=counts, now=now, user=request.user, number=request.GET.get("side")
     )
     make_row = RowMaker(now, user=request.user)
+    rows = rows_for(make_row, list(page.object_list), (filters or {}).get("ordning", ""))
     query = request.GET.copy()
     query.pop("side", None)
     return render(
         request,
         "gdpr/dashboard.html",
         {
-            "rows": rows_for(make_row, list(page.object_list), (filters or {}).get("ordning", "")),
+            "rows": rows,
+            "rows_html": make_row.html(rows),
             "page": page,
             "form": form,
             "counts": counts,
@@ -68,22 +70,8 @@ def dashboard(request: HttpRequest) -> HttpResponse:
             "active_queue": (filters or {}).get("ko", ""),
             "query": query.urlencode(),
             "now": now,
-            # References are ^SB-[0-9]{4}-[0-9]{4,}$ (a check constraint): URL-safe as they are.
-            "detail_prefix": reverse("incidents:detail", args=["SB-0000-0000"]).removesuffix(
-                "SB-0000-0000/"
-            ),
-            "nothing_missing": _("Intet"),
             # Column names, also the labels of a row's values when rows stack on a phone.
-            "labels": {
-                "clock": _("Frist for"),
-                "category": _("Kategori"),
-                "department": _("Afdeling"),
-                "reported": _("Indberettet / opmærksom"),
-                "deadline": _("Frist"),
-                "time_left": _("Tid tilbage"),
-                "missing": _("Mangler"),
-            },
-            "contradicts_label": _("Anmeldes ikke trods risiko"),
+            "labels": make_row.labels,
             "read_only": not roles.can_handle_incidents(request.user),
             "show_register": roles.can_see_breach_register(request.user),
             "js_labels": make_row.script_labels(),
