@@ -36,7 +36,6 @@ from portal.views import forbidden_unless
 def dashboard(request: HttpRequest) -> HttpResponse:
     forbidden_unless(roles.can_see_dashboard(request.user))
     now = timezone.now()
-    counts = selectors.queue_counts(now=now, user=request.user)
     form = DashboardFilter(request.GET or None)
     if form.is_bound and not form.is_valid():
         messages.warning(
@@ -50,8 +49,10 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "gdpr-dashboard-afdeling",
         lambda: DashboardFilter()["afdeling"].as_widget(),
     )
+    shown = selectors.filter_condition(filters, now=now, user=request.user)
+    counts = selectors.queue_counts(now=now, user=request.user, shown=shown)
     page = selectors.dashboard_page(
-        filters, counts=counts, now=now, user=request.user, number=request.GET.get("side")
+        filters, shown=shown, counts=counts, user=request.user, number=request.GET.get("side")
     )
     make_row = RowMaker(now, user=request.user)
     rows = rows_for(make_row, list(page.object_list), (filters or {}).get("ordning", ""))

@@ -220,11 +220,25 @@ def test_it_answers_only_get(client, gdpr_user):
     assert client.post(URL).status_code == 405
 
 
-def _queries_for_dashboard(client) -> int:
+def _queries_for_dashboard(client, query: dict | None = None) -> int:
     client.get(URL)  # the session's inactivity refresh, due on the first view, is not the page's
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).status_code == 200
+        assert client.get(URL, query or {}).status_code == 200
     return len(queries)
+
+
+def test_a_filtered_page_is_counted_in_the_counts_own_query(client, gdpr_user, board):
+    """The queues' counts and the filtered list's count are one aggregate: filtering adds no
+    COUNT query of its own."""
+    client.force_login(gdpr_user)
+    unfiltered = _queries_for_dashboard(client)
+    filtered = {"kategori": "lost_device", "status": "reported", "ko": "anmeldelse"}
+    assert _queries_for_dashboard(client, filtered) == unfiltered
+    response = client.get(URL, {**filtered, "side": "2"})
+    assert response.context["page"].paginator.count == 4
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, filtered)
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_incidents(
