@@ -24,32 +24,49 @@ REGISTER_PAGE_SIZE = 100
 # --- The deadline dashboard ---------------------------------------------------------------------
 
 
-def queue_counts(*, now: datetime, user) -> dict[str, int]:
-    """All open incidents and each queue, in one pass over the open incidents (partial index
-    incident_open_deadline); the clock is a stored column, so no subquery per row."""
-    return deadlines.open_incidents().aggregate(
+def filter_condition(filters: dict | None, *, now: datetime, user) -> Q | None:
+    """What a valid DashboardFilter's data picks among the open incidents (None: all of them);
+    the page and its count both use it."""
+    if not filters:
+        return None
+    conditions = []
+    if filters.get("ko"):
+        conditions.append(deadlines.queue_condition(filters["ko"], now=now, user=user))
+    for field, name in (("category", "kategori"), ("department", "afdeling"), ("status", "status")):
+        if filters.get(name):
+            conditions.append(Q(**{field: filters[name]}))
+    if not conditions:
+        return None
+    condition = conditions[0]
+    for more in conditions[1:]:
+        condition &= more
+    return condition
+
+
+def queue_counts(*, now: datetime, user, shown: Q | None = None) -> dict[str, int]:
+    """All open incidents, each queue and, given the filter's condition, the incidents `shown`,
+    in one pass over the open incidents (partial index incident_open_deadline); the clock is a
+    stored column, so no subquery per row."""
+    counts = deadlines.open_incidents().aggregate(
         alle=Count("pk"),
         **{
             code: Count("pk", filter=deadlines.queue_condition(code, now=now, user=user))
             for code in deadlines.QUEUES
         },
+        **({"shown": Count("pk", filter=shown)} if shown is not None else {}),
     )
+    counts.setdefault("shown", counts["alle"])
+    return counts
 
 
 def dashboard_page(
-    filters: dict | None, *, counts: dict, now: datetime, user, number: str | None
+    filters: dict | None, *, shown: Q | None, counts: dict, user, number: str | None
 ) -> Page:
-    """A page of open incidents, most urgent first. `filters`: a valid DashboardFilter's data."""
+    """A page of open incidents, most urgent first. `filters`: a valid DashboardFilter's data;
+    `shown`: its filter_condition, whose count `counts` has (the paginator's COUNT is not run)."""
     incidents = deadlines.open_incidents()
-    queue = (filters or {}).get("ko")
-    if queue:
-        incidents = incidents.filter(deadlines.queue_condition(queue, now=now, user=user))
-    if filters and filters["kategori"]:
-        incidents = incidents.filter(category=filters["kategori"])
-    if filters and filters["afdeling"]:
-        incidents = incidents.filter(department=filters["afdeling"])
-    if filters and filters["status"]:
-        incidents = incidents.filter(status=filters["status"])
+    if shown is not None:
+        incidents = incidents.filter(shown)
     if (filters or {}).get("ordning") == "nis2":
         # NIS2's significant incidents, soonest NIS2 deadline first (a handful a year).
         paginator = Paginator(
@@ -64,17 +81,14 @@ def dashboard_page(
     # In the queues that hold running clocks only, the first key is constant: ordering by the
     # rest lets incident_open_running_deadline serve the page instead.
     order = Incident.DASHBOARD_ORDER
-    if queue in ("anmeldelse", "overskredet"):
+    if (filters or {}).get("ko") in ("anmeldelse", "overskredet"):
         order = order[1:]
     paginator = Paginator(
         # The step tables' rows too: each line lists the duties still missing.
         incidents.select_related("department", *STEP_RECORDS).with_unread(user).order_by(*order),
         DASHBOARD_PAGE_SIZE,
     )
-    filtered = filters and (filters["kategori"] or filters["afdeling"] or filters["status"])
-    if not filtered:
-        # The queue counts already know the total: the paginator skips its COUNT query.
-        paginator.count = counts[queue] if queue else counts["alle"]
+    paginator.count = counts["shown"]
     return paginator.get_page(number)
 
 

@@ -14,7 +14,8 @@ LIST_PAGE_SIZE = 50
 
 
 def incident_for_page(user, reference: str) -> Incident:
-    """The incident page's incident in one query, with what it shows (404 if not visible)."""
+    """The incident page's incident in one query, with what it shows (404 if not visible); its
+    NIS2 record (or that it has none) comes along for the NIS2 section."""
     related = Incident.objects.select_related(
         "reporter",
         "department",
@@ -24,6 +25,7 @@ def incident_for_page(user, reference: str) -> Incident:
         "assessed_by",
         "decided_by",
         *STEP_RECORDS,
+        "nis2",
     ).prefetch_related(
         "dt_notifications",
         "attachments",

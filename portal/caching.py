@@ -47,6 +47,8 @@ VERSIONS_TABLE = "portal_contentversion"
 CACHE_TABLE = "portal_cache"
 # The folder: introduction, sections, rules, notes, contacts (guidance.models).
 FOLDER = "folder"
+# The departments (portal.models.Department): the choices of filters that list them.
+DEPARTMENTS = "departments"
 
 
 # --- Content versions --------------------------------------------------------------------------
@@ -71,6 +73,28 @@ def version_trigger(content: str, name: str) -> pgtrigger.Trigger:
             "RETURN NULL;"
         ),
     )
+
+
+def fragment(request: HttpRequest, content: str, name: str, render: Callable[[], str]) -> str:
+    """A piece of a page that lists `content` (the departments of a filter's choices), rendered
+    once per version of it and kept in the cache under the release and the language.
+
+    The version is the one the session's query read (portal.sessions), so this costs one cache
+    look-up instead of reading and rendering the list, and a change shows on the very next
+    request. What is kept is never older than its version: the list is read after the version.
+    Rendered afresh where the session's query did not run (another session engine in a test).
+    """
+    loaded = getattr(getattr(request, "session", None), "loaded", None)
+    if loaded is None:
+        return render()
+    backend = caches[DEFAULT_CACHE_ALIAS]
+    version = loaded.versions.get(content, 0)
+    key = f"fragment:{content}:{name}:{release()}:{get_language()}:{version}"
+    html = backend.get(key)
+    if html is None:
+        html = str(render())
+        backend.set(key, html)
+    return html
 
 
 # --- What differs per request ------------------------------------------------------------------

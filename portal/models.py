@@ -18,6 +18,8 @@ class Department(models.Model):
         ordering = ["name"]
         verbose_name = _("afdeling")
         verbose_name_plural = _("afdelinger")
+        # Filters that list the departments are rendered once per version (caching.fragment).
+        triggers = [caching.version_trigger(caching.DEPARTMENTS, "department_version")]
 
     def __str__(self) -> str:
         return self.name

@@ -10,6 +10,7 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 
 from awareness import repeats
 from awareness.models import Campaign, CategorySections
@@ -95,6 +96,9 @@ def test_one_action_starts_a_campaign_for_the_department_on_the_mapped_sections(
     # The flag now points at the running campaign instead of offering a second one.
     [flag] = repeats.repeats(now=timezone.now())
     assert flag.campaign == campaign
+    started = date_format(timezone.localtime(campaign.started_at), "j. F Y")
+    campaign_url = reverse("awareness:campaign", args=[campaign.pk])
+    assert f'<a href="{campaign_url}">Startet {started}</a>' in client.get(DASHBOARD).text
     client.post(START, {"department": department.pk, "category": Category.PHISHING})
     assert Campaign.objects.count() == 1
     # The employee there sees it; the colleague in another department does not.

@@ -13,7 +13,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from gdpr.forms import DashboardFilter
 from incidents.models import NotifyDecision, RiskLevel, Status
+from portal.models import Department
 from tests.gdpr.conftest import notify_datatilsynet, set_facts
 from tests.incidents.conftest import make_incident
 
@@ -148,6 +150,39 @@ def test_it_filters_by_category_department_and_status(client, gdpr_user, reporte
     assert references_in(client.get(URL, {"status": "escalated"}).text) == [phishing.reference]
 
 
+def _department_select(html: str) -> str:
+    [select] = re.findall(r'<select name="afdeling".*?</select>', html, flags=re.S)
+    return select
+
+
+def test_the_department_choices_read_as_django_renders_them_with_the_chosen_one_marked(
+    client, gdpr_user, reporter, colleague
+):
+    client.force_login(gdpr_user)
+    client.get(URL)  # keeps the choices
+    for query in ({}, {"afdeling": reporter.profile.department_id}):
+        kept = _department_select(client.get(URL, query).text)
+        form = DashboardFilter(query or None)
+        assert form.is_bound == bool(query)
+        assert kept == str(form["afdeling"].as_widget())
+    chosen = reporter.profile.department_id
+    assert f'<option value="{chosen}" selected>' in kept
+    assert '<option value="" selected>' not in kept
+
+
+def test_a_renamed_department_shows_on_the_very_next_request(client, gdpr_user, reporter):
+    client.force_login(gdpr_user)
+    department = reporter.profile.department
+    assert f">{department.name}</option>" in client.get(URL).text
+    department.name = "Borgerservice og Ydelser"
+    department.save(update_fields=["name"])
+    select = _department_select(client.get(URL).text)
+    assert ">Borgerservice og Ydelser</option>" in select
+    assert ">Borgerservice</option>" not in select
+    Department.objects.create(name="Kultur og Fritid")
+    assert ">Kultur og Fritid</option>" in _department_select(client.get(URL).text)
+
+
 @pytest.mark.parametrize(
     "query", [{"afdeling": "abc"}, {"kategori": "nonsense"}, {"ko": "x"}, {"side": "zzz"}]
 )
@@ -185,11 +220,25 @@ def test_it_answers_only_get(client, gdpr_user):
     assert client.post(URL).status_code == 405
 
 
-def _queries_for_dashboard(client) -> int:
+def _queries_for_dashboard(client, query: dict | None = None) -> int:
     client.get(URL)  # the session's inactivity refresh, due on the first view, is not the page's
     with CaptureQueriesContext(connection) as queries:
-        assert client.get(URL).status_code == 200
+        assert client.get(URL, query or {}).status_code == 200
     return len(queries)
+
+
+def test_a_filtered_page_is_counted_in_the_counts_own_query(client, gdpr_user, board):
+    """The queues' counts and the filtered list's count are one aggregate: filtering adds no
+    COUNT query of its own."""
+    client.force_login(gdpr_user)
+    unfiltered = _queries_for_dashboard(client)
+    filtered = {"kategori": "lost_device", "status": "reported", "ko": "anmeldelse"}
+    assert _queries_for_dashboard(client, filtered) == unfiltered
+    response = client.get(URL, {**filtered, "side": "2"})
+    assert response.context["page"].paginator.count == 4
+    with CaptureQueriesContext(connection) as queries:
+        client.get(URL, filtered)
+    assert not [q for q in queries if q["sql"].startswith("SELECT COUNT(*)")]
 
 
 def test_the_number_of_queries_does_not_grow_with_the_number_of_incidents(
