@@ -45,6 +45,12 @@ class Repeat:
 def repeats(*, now: datetime) -> list[Repeat]:
     """Department and category pairs at or over the threshold, most breaches first. Incidents
     assessed as not a breach do not count."""
+    return repeats_first(now=now)[0]
+
+
+def repeats_first(*, now: datetime, limit: int | None = None) -> tuple[list[Repeat], int]:
+    """The first `limit` of repeats() (all with None), and how many there are in all: the
+    sections and campaigns are looked up only for those shown."""
     since = months_before(now, settings.AWARENESS_REPEAT_MONTHS)
     rows = (
         Incident.objects.exclude(classification="not_breach")
@@ -55,8 +61,10 @@ def repeats(*, now: datetime) -> list[Repeat]:
         .order_by("-n", "department__name", "category")
     )
     rows = list(rows)
+    total = len(rows)
+    rows = rows[:limit]
     if not rows:
-        return []
+        return [], total
     mapped = {
         m.category: sorted(m.sections.all(), key=lambda s: (s.order, s.pk))
         for m in CategorySections.objects.filter(
@@ -73,7 +81,7 @@ def repeats(*, now: datetime) -> list[Repeat]:
         for department in campaign.departments.all():
             running[department.pk, campaign.repeat_category] = campaign
     labels = dict(Category.choices)
-    return [
+    flags = [
         Repeat(
             department_id=r["department"],
             department=r["department__name"],
@@ -85,3 +93,4 @@ def repeats(*, now: datetime) -> list[Repeat]:
         )
         for r in rows
     ]
+    return flags, total

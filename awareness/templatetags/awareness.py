@@ -11,7 +11,7 @@ from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from awareness.repeats import Repeat, repeats
+from awareness.repeats import Repeat, repeats_first
 from portal import roles
 
 register = template.Library()
@@ -108,9 +108,11 @@ _START_FORM = """
 
 
 @register.inclusion_tag("awareness/_repeats.html", takes_context=True)
-def repeat_flags(context) -> dict:
+def repeat_flags(context, limit: int | None = None) -> dict:
+    """The repeat flags; with `limit` (the dashboard) only the largest, with a link to the
+    statistics page, which lists them all."""
     request = context["request"]
-    flags = repeats(now=timezone.now())
+    flags, total = repeats_first(now=timezone.now(), limit=limit)
     rows = _Rows(
         can_start=roles.can_run_campaigns(request.user),
         back=request.get_full_path(),
@@ -118,6 +120,8 @@ def repeat_flags(context) -> dict:
     )
     return {
         "flags": bool(flags),
+        "shown": len(flags),
+        "total": total,
         "rows_html": rows.html(flags),
         "months": settings.AWARENESS_REPEAT_MONTHS,
         "threshold": settings.AWARENESS_REPEAT_THRESHOLD,

@@ -131,3 +131,33 @@ def test_the_category_to_sections_map_is_kept_in_the_admin(client, superuser, ph
     mapping = CategorySections.objects.get(category=Category.PHISHING)
     response = client.get(reverse("admin:awareness_categorysections_change", args=[mapping.pk]))
     assert response.status_code == 200
+
+
+def flag_section(html: str) -> str:
+    start = html.index('id="repeat-flags"')
+    return html[start : html.index("</section>", start)]
+
+
+def test_the_dashboard_shows_the_five_largest_and_the_statistics_all(
+    client, reporter, gdpr_user, settings
+):
+    """With many departments every pair may be over the threshold; the dashboard stays short
+    and links to the statistics page, which lists them all."""
+    settings.AWARENESS_REPEAT_THRESHOLD = 1
+    now = timezone.now()
+    categories = list(Category)[:7]
+    for extra, category in enumerate(categories):
+        for days in range(1 + extra):
+            make_incident(reporter, now=now - timedelta(days=days + 1), category=category)
+    client.force_login(gdpr_user)
+
+    dashboard = flag_section(client.get(DASHBOARD).text)
+    assert dashboard.count('class="repeat-row"') == 5
+    assert "Her vises de 5 med flest brud af 7 i alt." in dashboard
+    assert f'href="{STATISTICS}#repeat-flags"' in dashboard
+    assert f"<td>{categories[-1].label}</td>" in dashboard  # the most breaches come first
+    assert f"<td>{categories[0].label}</td>" not in dashboard
+
+    statistics = flag_section(client.get(STATISTICS).text)
+    assert statistics.count('class="repeat-row"') == 7
+    assert "Her vises de" not in statistics
