@@ -12,8 +12,11 @@ were half of its time.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from pathlib import Path
 
+import django
 from django import forms
 from django.forms.boundfield import BoundField
 from django.forms.renderers import BaseRenderer, get_default_renderer
@@ -111,6 +114,13 @@ _WRITERS: dict[str, Callable[[dict], str | None]] = {
 }
 
 
+@functools.cache
+def _djangos_own(template_name: str) -> bool:
+    """The template the default renderer finds is Django's own, not a project's override."""
+    origin = get_default_renderer().get_template(template_name).origin.name
+    return Path(origin).is_relative_to(Path(django.__file__).parent)
+
+
 class WidgetRenderer(BaseRenderer):
     """The default form renderer, but Django's own templates for the commonest widgets are
     written in Python (the same characters; tests/incidents/test_rendering.py compares them).
@@ -120,7 +130,7 @@ class WidgetRenderer(BaseRenderer):
         return get_default_renderer().get_template(template_name)
 
     def render(self, template_name: str, context: dict, request=None) -> str:
-        write = _WRITERS.get(template_name)
+        write = _WRITERS.get(template_name) if _djangos_own(template_name) else None
         html = write(context["widget"]) if write is not None else None
         if html is None:
             return get_default_renderer().render(template_name, context, request)
