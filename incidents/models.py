@@ -423,6 +423,13 @@ class Incident(models.Model):
             # The handlers' list and "Mine indberetninger", newest first. (reporter and manager are
             # foreign keys and already indexed for visible_to().)
             models.Index(fields=["-reported_at"], name="incident_reported_at"),
+            # Repeated breaches (awareness/repeats.py): department and category counts over the
+            # last months' reports, read from the index alone.
+            models.Index(
+                fields=["reported_at"],
+                include=["department", "category", "classification"],
+                name="incident_repeats",
+            ),
             # The GDPR deadline dashboard: only open incidents, few among many closed ones.
             models.Index(
                 fields=["notification_deadline"],
