@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from awareness import outbox
 from awareness.models import ReminderEmail
+from portal.models import WorkerHeartbeat
 from tests.awareness.conftest import EMAIL_SECTION, start
 from tests.gdpr.conftest import run_worker_process, start_worker_process
 
@@ -151,6 +152,11 @@ def test_two_workers_running_at_once_send_each_reminder_email_once(
         deadline = time.monotonic() + 60
         while ReminderEmail.objects.exclude(status="sent").exists():
             assert time.monotonic() < deadline, "the workers did not send everything"
+            time.sleep(0.2)
+        # One worker may have sent everything before the other finished starting; a SIGTERM
+        # before its handler is installed would kill it. Its heartbeat row says it is running.
+        while WorkerHeartbeat.objects.count() < len(workers):
+            assert time.monotonic() < deadline, "a worker did not start"
             time.sleep(0.2)
         for worker in workers:
             worker.send_signal(signal.SIGTERM)
