@@ -101,7 +101,10 @@ def _stored_names() -> set[str]:
 
 
 def _walk(folder: str):
-    directories, files = default_storage.listdir(folder)
+    try:
+        directories, files = default_storage.listdir(folder)
+    except FileNotFoundError:  # nothing uploaded yet: the local folder is made by the first file
+        return
     for name in files:
         yield f"{folder}/{name}" if folder else name
     for directory in directories:

@@ -169,3 +169,8 @@ def test_files_no_row_points_at_go_after_a_day(people, media):
 
     assert apply_retention().orphan_files_deleted == 1
     assert (orphan.exists(), fresh.exists(), kept.exists()) == (False, True, True)
+
+
+def test_retention_runs_before_anything_was_ever_uploaded(media, settings):
+    settings.MEDIA_ROOT = media / "not-made-yet"
+    assert apply_retention().orphan_files_deleted == 0
